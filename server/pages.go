@@ -1,0 +1,489 @@
+package server
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"dossier/internal/entity"
+	"dossier/internal/search"
+)
+
+// pageNames lists every page; each is templates/<name>.html over
+// templates/layout.html, and New fails unless all of them parse.
+var pageNames = []string{"search", "document", "entity", "error"}
+
+type pageTemplate = template.Template
+
+// parsePages parses each page with the layout into its own template set, so that
+// the pages' "content" blocks never collide.
+func parsePages(fsys fs.FS) (map[string]*pageTemplate, error) {
+	pages := make(map[string]*pageTemplate, len(pageNames))
+	for _, name := range pageNames {
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("page %s: %w", name, err)
+		}
+		for _, block := range []string{"layout", "content"} {
+			if t.Lookup(block) == nil {
+				return nil, fmt.Errorf("page %s: no %q template", name, block)
+			}
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+var templateFuncs = template.FuncMap{
+	"lower": strings.ToLower,
+}
+
+// render executes a page into a buffer first: a template error then becomes a
+// clean 500 from the error handler instead of half a page with a 200 status.
+func (s *Server) render(c echo.Context, status int, page string, view any) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return fmt.Errorf("render: no page %q", page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", view); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// base is what the layout needs on every page.
+type base struct {
+	Title string
+	// Indexing is true while the index is still being built.
+	Indexing bool
+	// HeaderSearch puts a small search box in the header (every page but the
+	// search page, which has its own).
+	HeaderSearch bool
+}
+
+func (s *Server) base(c echo.Context, title string) base {
+	return base{Title: title, Indexing: s.index(), HeaderSearch: true}
+}
+
+// ---- search page ----
+
+// searchView is the search page's view model.
+type searchView struct {
+	base
+	Query, Sort, From, To string
+	// Size is the page size when the URL set one; the form carries it on.
+	Size        int
+	SortOptions []option
+	Facets      []facetView
+	Chips       []chip
+	ClearURL    string // the same query without any filter; "" when none is set
+	Total       uint64
+	TookMS      int64
+	Hits        []hitView
+	First, Last uint64 // 1-based numbers of the first and last hit shown
+	Page, Pages int
+	PrevURL     string
+	NextURL     string
+}
+
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+type facetView struct {
+	Name, Label string
+	Values      []facetValueView
+}
+
+type facetValueView struct {
+	ID, Label string
+	Count     int
+	// Checked values are filters in force; they are always listed (even when
+	// the searcher's top values leave them out) because the form must submit
+	// them again or they would silently drop.
+	Checked bool
+	InputID string
+}
+
+type chip struct {
+	Facet, Label, RemoveURL string
+}
+
+type hitView struct {
+	Href, Title, Date, Type, Path string
+	Snippet                       template.HTML
+}
+
+func (s *Server) searchPage(c echo.Context) error {
+	req, err := parseSearchRequest(c.QueryParams())
+	if err != nil {
+		return err
+	}
+	res, err := s.s.Search(c.Request().Context(), req)
+	if err != nil {
+		return err
+	}
+	view := buildSearchView(req, normalizeResult(res))
+	view.base = s.base(c, "Search")
+	view.HeaderSearch = false
+	if req.Query != "" {
+		view.Title = req.Query + " – Search"
+	}
+	return s.render(c, http.StatusOK, "search", view)
+}
+
+// buildSearchView turns a request and its result into the page, every link a
+// URL that carries the whole state, so any view can be bookmarked or shared.
+func buildSearchView(req search.Request, res *search.Result) searchView {
+	v := searchView{
+		Query: req.Query, Sort: req.Sort, From: req.From, To: req.To,
+		Total: res.Total, TookMS: res.TookMS, Page: req.Page,
+	}
+	if req.Size != search.DefaultSize {
+		v.Size = req.Size
+	}
+	for _, o := range []option{
+		{Value: search.SortRelevance, Label: "Relevance"},
+		{Value: search.SortDateDesc, Label: "Newest first"},
+		{Value: search.SortDateAsc, Label: "Oldest first"},
+	} {
+		o.Selected = o.Value == req.Sort || (req.Sort == "" && o.Value == search.SortRelevance)
+		v.SortOptions = append(v.SortOptions, o)
+	}
+
+	state := requestValues(req)
+	labels := map[string]map[string]string{} // facet -> id -> label, for chips and hits
+	for _, name := range search.FacetNames {
+		fv := facetView{Name: name, Label: kindLabel(name)}
+		labels[name] = map[string]string{}
+		selected := req.Filters[name]
+		for _, val := range res.Facets[name] {
+			label := cmp.Or(val.Label, val.ID)
+			labels[name][val.ID] = label
+			fv.Values = append(fv.Values, facetValueView{
+				ID: val.ID, Label: label, Count: val.Count,
+				Checked: slices.Contains(selected, val.ID),
+			})
+		}
+		for _, id := range selected {
+			if _, ok := labels[name][id]; !ok {
+				labels[name][id] = id
+				fv.Values = append(fv.Values, facetValueView{ID: id, Label: id, Checked: true})
+			}
+		}
+		for i := range fv.Values {
+			fv.Values[i].InputID = "f-" + name + "-" + strconv.Itoa(i)
+		}
+		v.Facets = append(v.Facets, fv)
+		for _, id := range selected {
+			v.Chips = append(v.Chips, chip{
+				Facet: kindSingular[name], Label: labels[name][id],
+				RemoveURL: searchURL(without(state, name, id)),
+			})
+		}
+	}
+	if req.From != "" {
+		v.Chips = append(v.Chips, chip{Facet: "From", Label: req.From, RemoveURL: searchURL(without(state, "from", req.From))})
+	}
+	if req.To != "" {
+		v.Chips = append(v.Chips, chip{Facet: "To", Label: req.To, RemoveURL: searchURL(without(state, "to", req.To))})
+	}
+	if len(v.Chips) > 0 {
+		clear := url.Values{}
+		for _, k := range []string{"q", "sort", "size"} {
+			if state.Has(k) {
+				clear[k] = state[k]
+			}
+		}
+		v.ClearURL = searchURL(clear)
+	}
+
+	for _, h := range res.Hits {
+		v.Hits = append(v.Hits, hitView{
+			Href:  documentURL(h.ID),
+			Title: cmp.Or(h.Title, h.ID),
+			Date:  h.Date,
+			Type:  cmp.Or(labels[search.FacetType][h.Type], typeLabel(h.Type)),
+			Path:  h.Path,
+			// The one trusted field: the searcher escapes the text and adds only <mark>.
+			Snippet: template.HTML(h.Snippet),
+		})
+	}
+
+	size := uint64(req.Size)
+	v.Pages = int(min((res.Total+size-1)/size, uint64(maxOffset/req.Size)))
+	if len(res.Hits) > 0 {
+		v.First = uint64(req.Page-1)*size + 1
+		v.Last = v.First + uint64(len(res.Hits)) - 1
+	}
+	if req.Page > 1 {
+		v.PrevURL = searchURL(withPage(state, req.Page-1))
+	}
+	if req.Page < v.Pages {
+		v.NextURL = searchURL(withPage(state, req.Page+1))
+	}
+	return v
+}
+
+// requestValues writes a parsed request back as a canonical query string:
+// parameters the server does not know and defaults drop out.
+func requestValues(req search.Request) url.Values {
+	v := url.Values{}
+	if req.Query != "" {
+		v.Set("q", req.Query)
+	}
+	for _, name := range search.FacetNames {
+		for _, id := range req.Filters[name] {
+			v.Add(name, id)
+		}
+	}
+	if req.From != "" {
+		v.Set("from", req.From)
+	}
+	if req.To != "" {
+		v.Set("to", req.To)
+	}
+	if req.Sort != "" {
+		v.Set("sort", req.Sort)
+	}
+	if req.Size != 0 && req.Size != search.DefaultSize {
+		v.Set("size", strconv.Itoa(req.Size))
+	}
+	if req.Page > 1 {
+		v.Set("page", strconv.Itoa(req.Page))
+	}
+	return v
+}
+
+// without returns state less one value of key, back on page 1: a different
+// filter set is a different result, and its page 7 may not exist.
+func without(state url.Values, key, val string) url.Values {
+	out := url.Values{}
+	for k, vs := range state {
+		if k == "page" {
+			continue
+		}
+		for _, s := range vs {
+			if k != key || s != val {
+				out.Add(k, s)
+			}
+		}
+	}
+	return out
+}
+
+func withPage(state url.Values, page int) url.Values {
+	out := without(state, "page", "")
+	if page > 1 {
+		out.Set("page", strconv.Itoa(page))
+	}
+	return out
+}
+
+func searchURL(v url.Values) string {
+	if len(v) == 0 {
+		return "/"
+	}
+	return "/?" + v.Encode()
+}
+
+func documentURL(id string) string { return "/documents/" + url.PathEscape(id) }
+
+func entityURL(kind, id string) string {
+	return "/entities/" + url.PathEscape(kind) + "/" + url.PathEscape(id)
+}
+
+// ---- document page ----
+
+type documentView struct {
+	base
+	ID, DocTitle, Date, Type, Path, Format, Language string
+	Meta                                             []keyValue
+	Body                                             template.HTML
+	Groups                                           []entityGroup
+	JSONURL                                          string
+}
+
+type keyValue struct{ Key, Value string }
+
+type entityGroup struct {
+	Kind, Label string
+	Entities    []entityRef
+}
+
+type entityRef struct {
+	ID, Label, Href string
+	Count           int
+}
+
+func (s *Server) documentPage(c echo.Context) error {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return err
+	}
+	doc, err := s.s.Document(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	view := buildDocumentView(doc)
+	view.base = s.base(c, view.DocTitle)
+	return s.render(c, http.StatusOK, "document", view)
+}
+
+func buildDocumentView(doc *search.Document) documentView {
+	v := documentView{
+		ID:       doc.ID,
+		DocTitle: cmp.Or(doc.Title, doc.ID),
+		Date:     doc.Date,
+		Type:     typeLabel(doc.Type),
+		Path:     doc.Path,
+		Format:   doc.Format,
+		Language: doc.Language,
+		Body:     highlightBody(doc.Body, doc.Entities),
+		Groups:   groupEntities(doc.Entities),
+		JSONURL:  "/api/documents/" + url.PathEscape(doc.ID),
+	}
+	for k, val := range doc.Meta {
+		v.Meta = append(v.Meta, keyValue{k, val})
+	}
+	slices.SortFunc(v.Meta, func(a, b keyValue) int { return cmp.Compare(a.Key, b.Key) })
+	return v
+}
+
+// groupEntities lists a document's entities once each, by kind in the order of
+// entity.Kinds, the most mentioned first.
+func groupEntities(ms []entity.Mention) []entityGroup {
+	type key struct{ Kind, ID string }
+	counts := map[key]int{}
+	var extra []string // kinds newer than this server: still shown, after the known ones
+	for _, m := range ms {
+		counts[key{m.Kind, m.ID}]++
+		if !slices.Contains(entity.Kinds, m.Kind) && !slices.Contains(extra, m.Kind) {
+			extra = append(extra, m.Kind)
+		}
+	}
+	slices.Sort(extra)
+	var groups []entityGroup
+	for _, kind := range slices.Concat(entity.Kinds, extra) {
+		g := entityGroup{Kind: kind, Label: kindLabel(kind)}
+		for k, n := range counts {
+			if k.Kind == kind {
+				g.Entities = append(g.Entities, entityRef{ID: k.ID, Label: entityLabel(kind, k.ID), Href: entityURL(kind, k.ID), Count: n})
+			}
+		}
+		if len(g.Entities) == 0 {
+			continue
+		}
+		slices.SortFunc(g.Entities, func(a, b entityRef) int {
+			return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Label, b.Label), cmp.Compare(a.ID, b.ID))
+		})
+		groups = append(groups, g)
+	}
+	return groups
+}
+
+// ---- entity page ----
+
+type entityView struct {
+	base
+	Kind, KindLabel, ID, Label string
+	// SearchURL finds the documents filtered by this entity; "" for kinds that
+	// are not facets (dates).
+	SearchURL   string
+	Total       int
+	Mentions    []mentionView
+	First, Last int
+	PrevURL     string
+	NextURL     string
+}
+
+type mentionView struct {
+	DocHref, Title, Date, Context string
+}
+
+func (s *Server) entityPage(c echo.Context) error {
+	kind, err := pathParam(c, "kind")
+	if err != nil {
+		return err
+	}
+	id, err := pathParam(c, "*")
+	if err != nil {
+		return err
+	}
+	req, err := parseMentionsRequest(kind, id, c.QueryParams())
+	if err != nil {
+		return err
+	}
+	res, err := s.s.Mentions(c.Request().Context(), req)
+	if err != nil {
+		return err
+	}
+	view := buildEntityView(req, res)
+	view.base = s.base(c, view.Label)
+	return s.render(c, http.StatusOK, "entity", view)
+}
+
+func buildEntityView(req search.MentionsRequest, res *search.MentionsResult) entityView {
+	// The searcher resolves ids as typed ("1373") to canonical ones; links use
+	// what it answered.
+	kind := cmp.Or(res.Entity.Kind, req.Kind)
+	id := cmp.Or(res.Entity.ID, req.ID)
+	v := entityView{
+		Kind: kind, KindLabel: cmp.Or(kindSingular[kind], kind), ID: id,
+		Label: cmp.Or(res.Entity.Label, entityLabel(kind, id)),
+		Total: res.Total,
+	}
+	if slices.Contains(search.FacetNames, kind) {
+		v.SearchURL = searchURL(url.Values{kind: {id}})
+	}
+	for _, m := range res.Mentions {
+		v.Mentions = append(v.Mentions, mentionView{
+			DocHref: documentURL(m.DocID), Title: cmp.Or(m.Title, m.DocID), Date: m.Date, Context: m.Context,
+		})
+	}
+	if len(v.Mentions) > 0 {
+		v.First = (req.Page-1)*req.Size + 1
+		v.Last = v.First + len(v.Mentions) - 1
+	}
+	page := func(p int) string {
+		q := url.Values{}
+		if p > 1 {
+			q.Set("page", strconv.Itoa(p))
+		}
+		if req.Size != search.DefaultSize {
+			q.Set("size", strconv.Itoa(req.Size))
+		}
+		u := entityURL(kind, id)
+		if len(q) > 0 {
+			u += "?" + q.Encode()
+		}
+		return u
+	}
+	if req.Page > 1 {
+		v.PrevURL = page(req.Page - 1)
+	}
+	if req.Page*req.Size < res.Total && req.Page < maxOffset/req.Size {
+		v.NextURL = page(req.Page + 1)
+	}
+	return v
+}
+
+// ---- error page ----
+
+type errorView struct {
+	base
+	Status  int
+	Message string
+	Hint    string
+}
