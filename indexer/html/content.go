@@ -1,0 +1,212 @@
+package html
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/PuerkitoBio/goquery"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// rootGroups are the selectors that mark a page's main content, most specific
+// first. Within a group the match with the most text wins (a listing page has
+// many <article>s; the story is the long one).
+var rootGroups = []string{
+	"article",
+	"main",
+	"[role=main]",
+	"#content, #main-content, #maincontent, #main, #article, #primary",
+	".article, .article-body, .article-content, .entry-content, .post-content, .story, .content, .main-content",
+}
+
+// minRootText is how much text a candidate needs to count as the content (or an
+// <h1>): less is a teaser card, and the next group is tried.
+const minRootText = 140
+
+// contentRoot picks the element holding the article, or <body> when nothing
+// marks one. Candidates inside navigation and asides (related-story cards) are
+// ignored.
+func contentRoot(d *goquery.Document) *goquery.Selection {
+	for _, sel := range rootGroups {
+		var best *goquery.Selection
+		bestLen := 0
+		d.Find(sel).Each(func(_ int, s *goquery.Selection) {
+			if s.ParentsFiltered("nav, aside, header, footer").Length() > 0 {
+				return
+			}
+			n := len(strings.TrimSpace(s.Text()))
+			if n > bestLen {
+				best, bestLen = s, n
+			}
+		})
+		if best != nil && (bestLen >= minRootText || best.Find("h1").Length() > 0) {
+			return best
+		}
+	}
+	if b := d.Find("body").First(); b.Length() > 0 {
+		return b
+	}
+	return d.Selection
+}
+
+// removeBoilerplate removes the site's furniture around and inside root. Root and
+// its ancestors are never removed, whatever their class says (WordPress puts
+// "tag-social-media" on the article itself). <header> and <footer>, and classes
+// naming them, are kept inside a root that is an article or main region: there
+// they hold the article's own heading, byline and date.
+func removeBoilerplate(d *goquery.Document, root *goquery.Selection) {
+	keep := map[*html.Node]bool{}
+	for _, n := range root.Nodes {
+		for p := n; p != nil; p = p.Parent {
+			keep[p] = true
+		}
+	}
+	rootIsBody := root.Is("body") || root.Length() == 0
+	inRoot := func(n *html.Node) bool {
+		for p := n.Parent; p != nil; p = p.Parent {
+			for _, r := range root.Nodes {
+				if p == r {
+					return true
+				}
+			}
+		}
+		return false
+	}
+
+	var doomed []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if !keep[c] {
+				switch boilerplate(c) {
+				case always:
+					doomed = append(doomed, c)
+					continue
+				case outsideArticle:
+					if rootIsBody || !inRoot(c) {
+						doomed = append(doomed, c)
+						continue
+					}
+				}
+			}
+			walk(c)
+		}
+	}
+	for _, n := range d.Nodes {
+		walk(n)
+	}
+	for _, n := range doomed {
+		n.Parent.RemoveChild(n)
+	}
+}
+
+type verdict int
+
+const (
+	content        verdict = iota
+	always                 // boilerplate wherever it is
+	outsideArticle         // boilerplate unless inside the article or main region
+)
+
+// boilerplateRoles are ARIA landmarks and widgets that are never the article.
+var boilerplateRoles = map[string]bool{
+	"navigation": true, "banner": true, "contentinfo": true, "search": true,
+	"complementary": true, "menu": true, "menubar": true, "dialog": true, "alertdialog": true,
+}
+
+// boilerplateWords are class and id words that mark furniture. They are matched
+// against whole words of the class and id ("site-nav", "shareButtons",
+// "cookie_notice"), never substrings, so "subheader" or "navy" do not count.
+var boilerplateWords = map[string]verdict{
+	"nav": always, "navbar": always, "navigation": always, "topnav": always, "subnav": always,
+	"mainnav": always, "sidenav": always, "menu": always, "menubar": always, "mainmenu": always,
+	"submenu": always, "megamenu": always, "breadcrumb": always, "breadcrumbs": always,
+	"sidebar": always, "cookie": always, "cookies": always, "consent": always, "gdpr": always,
+	"share": always, "sharing": always, "sharethis": always, "addthis": always, "social": always,
+	"skip": always, "skiplink": always, "skiplinks": always, "newsletter": always, "subscribe": always,
+	"advert": always, "advertisement": always, "ads": always, "pagination": always, "pager": always,
+	"toolbar": always, "search": always,
+	"header": outsideArticle, "footer": outsideArticle, "masthead": outsideArticle, "banner": outsideArticle,
+}
+
+func boilerplate(n *html.Node) verdict {
+	switch n.DataAtom {
+	case atom.Nav, atom.Aside:
+		return always
+	case atom.Header, atom.Footer:
+		return outsideArticle
+	case atom.Form:
+		// A search or sign-up form is furniture. ASP.NET wraps a whole page in
+		// one form: kept as the root's ancestor when the page marks its
+		// article, and here by its content when it does not.
+		if hasDescendant(n, atom.H1, atom.Article, atom.Main) {
+			return content
+		}
+		return always
+	}
+	v := content
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "hidden":
+			return always
+		case "aria-hidden":
+			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
+				return always
+			}
+		case "style":
+			if s := strings.ToLower(strings.ReplaceAll(a.Val, " ", "")); strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden") {
+				return always
+			}
+		case "role":
+			if boilerplateRoles[strings.ToLower(strings.TrimSpace(a.Val))] {
+				return always
+			}
+		case "class", "id":
+			for _, w := range words(a.Val) {
+				if bv := boilerplateWords[w]; bv > v {
+					v = bv
+				}
+			}
+		}
+	}
+	return v
+}
+
+// words splits a class or id value into lower-case words at spaces, punctuation
+// and camelCase humps: "siteHeader main-nav" gives site, header, main, nav.
+func words(s string) []string {
+	var out []string
+	start := -1
+	var prev rune
+	for i, r := range s {
+		alnum := unicode.IsLetter(r) || unicode.IsDigit(r)
+		hump := unicode.IsUpper(r) && unicode.IsLower(prev)
+		if start >= 0 && (!alnum || hump) {
+			out = append(out, strings.ToLower(s[start:i]))
+			start = -1
+		}
+		if alnum && start < 0 {
+			start = i
+		}
+		prev = r
+	}
+	if start >= 0 {
+		out = append(out, strings.ToLower(s[start:]))
+	}
+	return out
+}
+
+func hasDescendant(n *html.Node, atoms ...atom.Atom) bool {
+	for d := range n.Descendants() {
+		for _, a := range atoms {
+			if d.DataAtom == a {
+				return true
+			}
+		}
+	}
+	return false
+}

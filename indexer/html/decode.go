@@ -1,0 +1,127 @@
+package html
+
+import (
+	"bytes"
+	"mime"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
+
+	"dossier/indexer/text"
+)
+
+// metaScanLen bounds the search for a <meta> charset declaration. The HTML
+// standard's prescan stops at 1024 bytes (charset.DetermineEncoding follows it),
+// but pages exported from content-management systems often put the declaration
+// after kilobytes of inline style or script in the head; browsers then re-decode
+// when they meet it, and reading the whole head matches what they end up showing.
+const metaScanLen = 64 << 10
+
+// decode turns the bytes of an HTML page into UTF-8 and names the encoding used.
+// The order follows the HTML standard: a byte order mark (including BOM-less
+// UTF-16 that text.UTF16 recognises), then a <meta charset> or <meta http-equiv
+// content-type> in the head, then a guess from the bytes themselves: UTF-8 when
+// they mostly are UTF-8, else Windows-1252 (the standard's default for an
+// undeclared Western page). charset.DetermineEncoding guesses from the first
+// 1024 bytes only, so a page whose first non-ASCII letter comes later would be
+// read as Windows-1252 and its UTF-8 garbled; looking at the whole page avoids it.
+func decode(data []byte) (string, string, error) {
+	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		return string(data[3:]), "utf-8", nil
+	}
+	if dec, name, ok := text.UTF16(data); ok {
+		b, err := dec.Bytes(data)
+		return string(b), name, err
+	}
+	if text.LooksBinary(data) {
+		return "", "", ErrBinary
+	}
+	if enc, name := metaCharset(data[:min(len(data), metaScanLen)]); enc != nil {
+		if name == "utf-8" {
+			// Invalid bytes are replaced later, by text.Normalize.
+			return string(data), name, nil
+		}
+		b, err := enc.NewDecoder().Bytes(data)
+		return string(b), name, err
+	}
+	if !utf8.Valid(data) && text.Legacy(data) {
+		b, err := text.Windows1252().Bytes(data)
+		return string(b), "windows-1252", err
+	}
+	return string(data), "utf-8", nil
+}
+
+// metaCharset finds the first <meta> that declares a known character encoding,
+// stopping at <body>. A declaration of UTF-16 in an ASCII-readable <meta> cannot
+// be true, and means UTF-8 (HTML standard, "prescan a byte stream").
+func metaCharset(head []byte) (encoding.Encoding, string) {
+	z := html.NewTokenizer(bytes.NewReader(head))
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return nil, ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+		default:
+			continue
+		}
+		name, hasAttr := z.TagName()
+		if string(name) == "body" {
+			return nil, ""
+		}
+		if string(name) != "meta" {
+			continue
+		}
+		var label, content string
+		pragma := false
+		for hasAttr {
+			var k, v []byte
+			k, v, hasAttr = z.TagAttr()
+			switch string(k) {
+			case "charset":
+				label = string(v)
+			case "http-equiv":
+				pragma = strings.EqualFold(string(v), "content-type")
+			case "content":
+				content = string(v)
+			}
+		}
+		if label == "" && pragma {
+			label = contentCharset(content)
+		}
+		if label == "" {
+			continue
+		}
+		enc, canon := charset.Lookup(strings.TrimSpace(label))
+		if enc == nil {
+			continue
+		}
+		if strings.HasPrefix(canon, "utf-16") {
+			return encoding.Nop, "utf-8"
+		}
+		// htmlindex maps the legacy Latin labels (iso-8859-1, latin1, ascii)
+		// to windows-1252, as browsers do: pages labelled Latin-1 use its
+		// curly quotes and dashes all the time.
+		return enc, canon
+	}
+}
+
+// contentCharset reads the charset parameter of a Content-Type value, tolerating
+// the malformed values real pages carry ("text/html; charset=iso-8859-1;").
+func contentCharset(v string) string {
+	if _, params, err := mime.ParseMediaType(v); err == nil && params["charset"] != "" {
+		return params["charset"]
+	}
+	i := strings.Index(strings.ToLower(v), "charset=")
+	if i < 0 {
+		return ""
+	}
+	v = strings.Trim(v[i+len("charset="):], ` "'`)
+	if j := strings.IndexAny(v, ` ;"'`); j >= 0 {
+		v = v[:j]
+	}
+	return v
+}
