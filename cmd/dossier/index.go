@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"dossier/indexer"
+)
+
+func newIndexCmd(opts *options) *cobra.Command {
+	var workers int
+	cmd := &cobra.Command{
+		Use:   "index PATH...",
+		Short: "Ingest files and folders into the index (only what changed since the last run)",
+		Long: `Index walks each folder recursively and indexes its .html, .htm, .pdf and .txt
+files. A re-run skips unchanged files, replaces changed ones, and removes from the
+index the files that are gone from a folder it walks. Identical content at two
+paths is indexed once. Files that cannot be parsed are listed with the reason;
+the rest is indexed.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var sources []indexer.Source
+			for _, p := range args {
+				src, err := indexer.DirSource(p)
+				if err != nil {
+					return err
+				}
+				sources = append(sources, src)
+			}
+			st, err := openStore(opts.indexDir, true)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			bar := newProgressBar(cmd.ErrOrStderr())
+			in := indexer.New(st.index, st.manifest, indexer.Options{Workers: workers, Progress: bar.update})
+			sum, err := in.Run(ctx, sources...)
+			bar.finish()
+			if err != nil {
+				return fmt.Errorf("indexing stopped after %d files: %w", sum.Indexed+sum.Unchanged+len(sum.Failed), err)
+			}
+			if opts.json {
+				return writeJSON(cmd.OutOrStdout(), sum)
+			}
+			printSummary(cmd.OutOrStdout(), sum, opts.indexDir)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&opts.json, "json", false, `print {"indexed","unchanged","removed","failed","took_ms"} as JSON`)
+	cmd.Flags().IntVar(&workers, "workers", 0, "files parsed at once (default: one per core)")
+	return cmd
+}
+
+func printSummary(w io.Writer, sum *indexer.Summary, dir string) {
+	fmt.Fprintf(w, "Indexed %d, unchanged %d, removed %d, failed %d in %s (index: %s)\n",
+		sum.Indexed, sum.Unchanged, sum.Removed, len(sum.Failed),
+		(time.Duration(sum.TookMS) * time.Millisecond).String(), dir)
+	for _, f := range sum.Failed {
+		fmt.Fprintf(w, "  failed: %s: %s\n", f.Path, oneLine(f.Error))
+	}
+}
+
+// oneLine keeps the first line of a multi-line error (a parser's stack trace).
+func oneLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// progressBar draws one updating line on a terminal and nothing elsewhere, so
+// logs and pipes stay clean.
+type progressBar struct {
+	w    io.Writer
+	on   bool
+	last time.Time
+	drew bool
+}
+
+func newProgressBar(w io.Writer) *progressBar {
+	f, ok := w.(*os.File)
+	return &progressBar{w: w, on: ok && term.IsTerminal(int(f.Fd()))}
+}
+
+func (b *progressBar) update(p indexer.Progress) {
+	if !b.on || time.Since(b.last) < 100*time.Millisecond {
+		return
+	}
+	b.last = time.Now()
+	const width = 30
+	total := fmt.Sprintf("%d", p.Found)
+	filled := 0
+	if p.Walking {
+		total += "+"
+	}
+	if p.Found > 0 {
+		filled = width * p.Done / p.Found
+	}
+	fmt.Fprintf(b.w, "\r\033[K[%s%s] %d/%s files · %d indexed · %d unchanged · %d failed",
+		strings.Repeat("#", filled), strings.Repeat(".", width-filled), p.Done, total, p.Indexed, p.Unchanged, p.Failed)
+	b.drew = true
+}
+
+func (b *progressBar) finish() {
+	if b.drew {
+		fmt.Fprint(b.w, "\r\033[K")
+	}
+}

@@ -1,0 +1,247 @@
+// Package search owns Dossier's Bleve index: the mapping, opening and creating the
+// index, turning documents into index entries, and answering searches, facet
+// counts, document look-ups and every-mention queries. It is the one place the
+// indexer and the server talk to Bleve.
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	bolt "go.etcd.io/bbolt"
+
+	"dossier/internal/entity"
+)
+
+// Options tune how an index is opened.
+type Options struct {
+	// ReadOnly opens an existing index for reading and never creates one. Bleve
+	// still takes the index's lock, so it waits for a writer like any opener.
+	ReadOnly bool
+	// LockTimeout bounds the wait for another process that holds the index; zero
+	// means DefaultLockTimeout. Bleve alone would wait forever.
+	LockTimeout time.Duration
+}
+
+// DefaultLockTimeout is how long Open waits for another process to release the index.
+const DefaultLockTimeout = 2 * time.Second
+
+// Index is an open Dossier index. Its read methods are safe for concurrent use;
+// Apply must be called from one goroutine at a time.
+type Index struct {
+	bleve bleve.Index
+	dir   string
+}
+
+// Exists reports whether dir holds an index.
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))
+	return err == nil
+}
+
+// Open opens the index in dir, creating it (and dir) when there is none.
+// It fails with ErrLocked when another process holds the index.
+func Open(dir string, opts Options) (*Index, error) {
+	timeout := opts.LockTimeout
+	if timeout <= 0 {
+		timeout = DefaultLockTimeout
+	}
+	config := map[string]interface{}{"bolt_timeout": timeout.String()}
+	var (
+		b   bleve.Index
+		err error
+	)
+	if Exists(dir) {
+		if opts.ReadOnly {
+			config["read_only"] = true
+		}
+		b, err = bleve.OpenUsing(dir, config)
+	} else {
+		if opts.ReadOnly {
+			return nil, fmt.Errorf("open index %s: %w", dir, os.ErrNotExist)
+		}
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		}
+		b, err = bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config)
+	}
+	if errors.Is(err, bolt.ErrTimeout) {
+		return nil, fmt.Errorf("open index %s: %w (is `dossier serve` or `dossier index` running on it?)", dir, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+	return &Index{bleve: b, dir: dir}, nil
+}
+
+// Dir is the folder the index lives in.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Close releases the index and its lock.
+func (ix *Index) Close() error { return ix.bleve.Close() }
+
+// Count is the number of documents in the index.
+func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
+
+// Apply indexes puts (replacing documents with the same id) and removes deletes,
+// in one Bleve batch: either all of it is visible afterwards or, on error, none.
+func (ix *Index) Apply(puts []Document, deletes []string) error {
+	batch := ix.bleve.NewBatch()
+	for _, d := range puts {
+		fields, err := indexFields(d)
+		if err != nil {
+			return fmt.Errorf("index %s (%s): %w", d.ID, d.Path, err)
+		}
+		if err := batch.Index(d.ID, fields); err != nil {
+			return fmt.Errorf("index %s (%s): %w", d.ID, d.Path, err)
+		}
+	}
+	for _, id := range deletes {
+		batch.Delete(id)
+	}
+	if err := ix.bleve.Batch(batch); err != nil {
+		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
+	}
+	return nil
+}
+
+// summaryBytes is how much of the body is stored for snippets of hits that
+// matched no body words (browsing, title-only matches).
+const summaryBytes = 320
+
+// indexFields turns a Document into the field map the mapping expects.
+func indexFields(d Document) (map[string]interface{}, error) {
+	entities, err := json.Marshal(d.Entities)
+	if err != nil {
+		return nil, err
+	}
+	f := map[string]interface{}{
+		fieldTitle:    d.Title,
+		fieldBody:     d.Body,
+		fieldType:     d.Type,
+		fieldFormat:   d.Format,
+		fieldLanguage: d.Language,
+		fieldPath:     d.Path,
+		fieldSummary:  truncate(d.Body, summaryBytes),
+		fieldEntities: string(entities),
+	}
+	if len(d.Meta) > 0 {
+		meta, err := json.Marshal(d.Meta)
+		if err != nil {
+			return nil, err
+		}
+		f[fieldMeta] = string(meta)
+	}
+	if d.Date != "" {
+		t, err := parseISODate(d.Date, false)
+		if err != nil {
+			return nil, fmt.Errorf("document date: %w", err)
+		}
+		f[fieldDate] = t
+		f[fieldDateText] = d.Date
+		f[fieldYear] = d.Date[:4]
+	}
+	ids := map[string][]string{}
+	seen := map[string]bool{}
+	for _, m := range d.Entities {
+		field, ok := entityField[m.Kind]
+		if !ok || seen[m.Kind+"\x00"+m.ID] {
+			continue
+		}
+		seen[m.Kind+"\x00"+m.ID] = true
+		ids[field] = append(ids[field], m.ID)
+	}
+	for field, v := range ids {
+		f[field] = v
+	}
+	return f, nil
+}
+
+// Document returns the stored document with the given id, or ErrNotFound.
+func (ix *Index) Document(ctx context.Context, id string) (*Document, error) {
+	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{id}))
+	req.Fields = []string{"*"}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("look up document %s: %w", id, err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
+	}
+	return storedDocument(res.Hits[0].ID, res.Hits[0].Fields)
+}
+
+// storedDocument rebuilds a Document from a hit's stored fields.
+func storedDocument(id string, fields map[string]interface{}) (*Document, error) {
+	d := &Document{
+		ID:       id,
+		Title:    str(fields[fieldTitle]),
+		Date:     str(fields[fieldDateText]),
+		Type:     str(fields[fieldType]),
+		Path:     str(fields[fieldPath]),
+		Body:     str(fields[fieldBody]),
+		Entities: []entity.Mention{},
+	}
+	if s := str(fields[fieldEntities]); s != "" {
+		if err := json.Unmarshal([]byte(s), &d.Entities); err != nil {
+			return nil, fmt.Errorf("document %s: stored entities: %w", id, err)
+		}
+	}
+	if s := str(fields[fieldMeta]); s != "" {
+		if err := json.Unmarshal([]byte(s), &d.Meta); err != nil {
+			return nil, fmt.Errorf("document %s: stored metadata: %w", id, err)
+		}
+	}
+	return d, nil
+}
+
+// str reads a stored field that holds one string.
+func str(v interface{}) string {
+	s, _ := v.(string)
+	return s
+}
+
+// truncate cuts s to at most n bytes at a UTF-8 boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// parseISODate reads an ISO date at year, month or day precision. With end set,
+// it returns the last instant of the period, so "2019" as an upper bound includes
+// all of 2019.
+func parseISODate(s string, end bool) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []struct {
+		layout string
+		years  int
+		months int
+		days   int
+	}{{"2006-01-02", 0, 0, 1}, {"2006-01", 0, 1, 0}, {"2006", 1, 0, 0}} {
+		if len(s) != len(layout.layout) {
+			continue
+		}
+		t, err := time.Parse(layout.layout, s)
+		if err != nil {
+			continue
+		}
+		if end {
+			t = t.AddDate(layout.years, layout.months, layout.days).Add(-time.Nanosecond)
+		}
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("date %q is not YYYY, YYYY-MM or YYYY-MM-DD", s)
+}

@@ -1,0 +1,94 @@
+package search
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Field names in the index. The entity kinds that are facets are keyword fields
+// named after the kind, so a facet name, a filter and a field are one string.
+const (
+	fieldTitle    = "title"
+	fieldBody     = "body"
+	fieldDate     = "date"      // datetime: range filters and sorting
+	fieldDateText = "date_text" // stored: the date at the precision the source gave
+	fieldYear     = FacetYear
+	fieldType     = FacetType
+	fieldFormat   = "format"
+	fieldLanguage = "language"
+	fieldPath     = "path"
+	fieldSummary  = "summary"  // stored: the opening of the body, for snippets without a match
+	fieldEntities = "entities" // stored: the mentions as JSON
+	fieldMeta     = "meta"     // stored: source metadata as JSON
+	fieldDates    = "mentioned_date"
+)
+
+// entityField maps an entity kind to the keyword field holding its ids.
+var entityField = map[string]string{
+	FacetResolution:   FacetResolution,
+	FacetOrganization: FacetOrganization,
+	FacetCountry:      FacetCountry,
+	"date":            fieldDates,
+}
+
+// newMapping builds the one mapping every index uses: English-analysed title and
+// body (both searchable without a field name through _all), keyword fields for the
+// entity ids, type, year, format and language, a datetime field for ranges and
+// sorting, and stored-only fields the result pages need.
+func newMapping() mapping.IndexMapping {
+	text := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store = store
+		f.IncludeTermVectors = true // highlighting needs term locations
+		f.IncludeInAll = true
+		f.DocValues = false
+		return f
+	}
+	kw := func(store bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = store
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = true // facets and sorting read doc values
+		return f
+	}
+	storedOnly := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Index = false
+		f.Store = true
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	date := bleve.NewDateTimeFieldMapping()
+	date.Store = false
+	date.IncludeInAll = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fieldTitle, text(true))
+	doc.AddFieldMappingsAt(fieldBody, text(true))
+	doc.AddFieldMappingsAt(fieldDate, date)
+	doc.AddFieldMappingsAt(fieldDateText, kw(true))
+	for _, f := range []string{fieldYear, fieldFormat, fieldLanguage, fieldDates,
+		FacetResolution, FacetOrganization, FacetCountry} {
+		doc.AddFieldMappingsAt(f, kw(false))
+	}
+	doc.AddFieldMappingsAt(fieldType, kw(true))
+	doc.AddFieldMappingsAt(fieldPath, kw(true))
+	for _, f := range []string{fieldSummary, fieldEntities, fieldMeta} {
+		doc.AddFieldMappingsAt(f, storedOnly())
+	}
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = en.AnalyzerName
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m
+}

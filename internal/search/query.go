@@ -1,0 +1,252 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"dossier/internal/entity"
+)
+
+// facetSize is how many values each facet reports.
+const facetSize = 50
+
+// Search runs one search: the query, the filters, the date range, a page of hits
+// with snippets, and the five facets. A facet with a selection is counted as if its
+// own selection were removed (disjunctive faceting), so its other values show how
+// far the result would widen.
+func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	req, err := normalise(req)
+	if err != nil {
+		return nil, err
+	}
+	text, err := textQuery(req.Query)
+	if err != nil {
+		return nil, err
+	}
+	dates, err := dateRange(req.From, req.To)
+	if err != nil {
+		return nil, err
+	}
+
+	main := bleve.NewSearchRequestOptions(combine(text, dates, req.Filters, ""), req.Size, (req.Page-1)*req.Size, false)
+	main.Fields = []string{fieldTitle, fieldDateText, fieldType, fieldPath, fieldSummary}
+	if req.Query != "" {
+		main.Highlight = bleve.NewHighlightWithStyle("html")
+		main.Highlight.Fields = []string{fieldBody}
+	}
+	switch req.Sort {
+	case SortDateAsc:
+		main.SortByCustom(bsearch.SortOrder{dateSort(false), &bsearch.SortScore{Desc: true}})
+	case SortDateDesc:
+		main.SortByCustom(bsearch.SortOrder{dateSort(true), &bsearch.SortScore{Desc: true}})
+	}
+	for _, f := range FacetNames {
+		if len(req.Filters[f]) == 0 {
+			main.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		}
+	}
+	res, err := ix.bleve.SearchInContext(ctx, main)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+
+	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
+	for _, h := range res.Hits {
+		out.Hits = append(out.Hits, Hit{
+			ID:      h.ID,
+			Title:   str(h.Fields[fieldTitle]),
+			Date:    str(h.Fields[fieldDateText]),
+			Type:    str(h.Fields[fieldType]),
+			Path:    str(h.Fields[fieldPath]),
+			Snippet: snippet(h),
+		})
+	}
+	for name, fr := range res.Facets {
+		out.Facets[name] = facetValues(name, fr)
+	}
+	// Each selected facet gets its own count, over the result without its selection.
+	for _, f := range FacetNames {
+		if len(req.Filters[f]) == 0 {
+			continue
+		}
+		fr := bleve.NewSearchRequestOptions(combine(text, dates, req.Filters, f), 0, 0, false)
+		fr.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+		r, err := ix.bleve.SearchInContext(ctx, fr)
+		if err != nil {
+			return nil, fmt.Errorf("search facet %s: %w", f, err)
+		}
+		out.Facets[f] = facetValues(f, r.Facets[f])
+		// A selected value stays visible even when it matches nothing.
+		for _, id := range req.Filters[f] {
+			if !slices.ContainsFunc(out.Facets[f], func(v FacetValue) bool { return v.ID == id }) {
+				out.Facets[f] = append(out.Facets[f], FacetValue{ID: id, Label: label(f, id)})
+			}
+		}
+	}
+	out.TookMS = time.Since(start).Milliseconds()
+	return out, nil
+}
+
+// normalise checks a request and fills in defaults.
+func normalise(req Request) (Request, error) {
+	req.Query = strings.TrimSpace(req.Query)
+	if req.Page <= 0 {
+		req.Page = 1
+	}
+	if req.Size <= 0 {
+		req.Size = DefaultSize
+	}
+	if req.Size > MaxSize {
+		req.Size = MaxSize
+	}
+	if req.Page > 10000/req.Size {
+		return req, fmt.Errorf("%w: page %d is past the last page that can be shown", ErrBadQuery, req.Page)
+	}
+	switch req.Sort {
+	case "", SortRelevance, SortDateAsc, SortDateDesc:
+	default:
+		return req, fmt.Errorf("%w: sort %q is not one of relevance, date, -date", ErrBadQuery, req.Sort)
+	}
+	for f := range req.Filters {
+		if !slices.Contains(FacetNames, f) {
+			return req, fmt.Errorf("%w: unknown filter %q (facets: %s)", ErrBadQuery, f, strings.Join(FacetNames, ", "))
+		}
+	}
+	return req, nil
+}
+
+// resolutionQuery recognises a query that is nothing but a resolution reference
+// as a person types it ("resolution 1373", "UNSCR 2178", "S/RES/2396").
+var resolutionQuery = regexp.MustCompile(`(?i)^\s*(unscr\s*|s/res/|a/res/|(security council |general assembly |council )?resolutions?\s+)`)
+
+// textQuery turns the query string into a Bleve query: match-all when empty, and
+// for a resolution reference, the documents citing it (by extracted id, in any
+// written form) ranked above those that merely contain the words.
+func textQuery(q string) (query.Query, error) {
+	if q == "" {
+		return bleve.NewMatchAllQuery(), nil
+	}
+	qs := bleve.NewQueryStringQuery(q)
+	if _, err := qs.Parse(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)
+	}
+	if resolutionQuery.MatchString(q) {
+		if id, ok := entity.Canonical(entity.Resolution, q); ok {
+			cites := bleve.NewTermQuery(id)
+			cites.SetField(FacetResolution)
+			cites.SetBoost(10)
+			phrase := bleve.NewMatchPhraseQuery(q)
+			phrase.SetField(fieldBody)
+			return bleve.NewDisjunctionQuery(cites, phrase), nil
+		}
+	}
+	return qs, nil
+}
+
+// dateRange builds the document-date filter, or nil when both ends are open.
+func dateRange(from, to string) (query.Query, error) {
+	if from == "" && to == "" {
+		return nil, nil
+	}
+	var start, end time.Time
+	var err error
+	if from != "" {
+		if start, err = parseISODate(from, false); err != nil {
+			return nil, fmt.Errorf("%w: from: %v", ErrBadQuery, err)
+		}
+	}
+	if to != "" {
+		if end, err = parseISODate(to, true); err != nil {
+			return nil, fmt.Errorf("%w: to: %v", ErrBadQuery, err)
+		}
+	}
+	if from != "" && to != "" && end.Before(start) {
+		return nil, fmt.Errorf("%w: from %s is after to %s", ErrBadQuery, from, to)
+	}
+	yes := true
+	q := bleve.NewDateRangeInclusiveQuery(start, end, &yes, &yes)
+	q.SetField(fieldDate)
+	return q, nil
+}
+
+// combine ANDs the text query, the date range and every facet's filter except
+// the one named skip; values within one facet are OR-ed.
+func combine(text, dates query.Query, filters map[string][]string, skip string) query.Query {
+	parts := []query.Query{text}
+	if dates != nil {
+		parts = append(parts, dates)
+	}
+	for _, f := range FacetNames {
+		ids := filters[f]
+		if f == skip || len(ids) == 0 {
+			continue
+		}
+		var any []query.Query
+		for _, id := range ids {
+			t := bleve.NewTermQuery(id)
+			t.SetField(f)
+			any = append(any, t)
+		}
+		parts = append(parts, bleve.NewDisjunctionQuery(any...))
+	}
+	if len(parts) == 1 {
+		return text
+	}
+	return bleve.NewConjunctionQuery(parts...)
+}
+
+// dateSort orders by document date; documents without a date come last.
+func dateSort(desc bool) *bsearch.SortField {
+	return &bsearch.SortField{Field: fieldDate, Type: bsearch.SortFieldAsDate, Desc: desc, Missing: bsearch.SortFieldMissingLast}
+}
+
+// snippet is the hit's best highlighted body fragment, or the opening of the
+// document. Bleve's html highlighter escapes the text before adding <mark>.
+func snippet(h *bsearch.DocumentMatch) string {
+	if frags := h.Fragments[fieldBody]; len(frags) > 0 {
+		return strings.TrimSpace(frags[0])
+	}
+	s := str(h.Fields[fieldSummary])
+	if len(s) == summaryBytes {
+		s += "…"
+	}
+	return html.EscapeString(strings.Join(strings.Fields(s), " "))
+}
+
+// facetValues turns a Bleve facet into labelled values, most frequent first
+// (years newest first).
+func facetValues(name string, fr *bsearch.FacetResult) []FacetValue {
+	out := []FacetValue{}
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		out = append(out, FacetValue{ID: t.Term, Label: label(name, t.Term), Count: t.Count})
+	}
+	if name == FacetYear {
+		slices.SortFunc(out, func(a, b FacetValue) int { return strings.Compare(b.ID, a.ID) })
+	}
+	return out
+}
+
+// label is the readable name of a facet value.
+func label(facet, id string) string {
+	switch facet {
+	case FacetType:
+		return entity.TypeLabel(id)
+	case FacetYear:
+		return id
+	default:
+		return entity.Label(facet, id)
+	}
+}
