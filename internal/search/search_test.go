@@ -1,0 +1,287 @@
+package search_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"dossier/internal/entity"
+	"dossier/internal/search"
+)
+
+// mention builds a mention of id at the first occurrence of text in body.
+func mention(body, kind, id, text string) entity.Mention {
+	i := strings.Index(body, text)
+	if i < 0 {
+		panic("mention text not in body: " + text)
+	}
+	return entity.Mention{Kind: kind, ID: id, Text: text, Start: i, End: i + len(text)}
+}
+
+// docs is a small collection with known entities; facet counts below are
+// computed from it by hand.
+func docs() []search.Document {
+	type ent struct{ kind, id, text string }
+	mk := func(id, title, date, typ, body string, ents ...ent) search.Document {
+		d := search.Document{ID: id, Title: title, Date: date, Type: typ, Format: "text", Path: "/docs/" + id + ".txt", Body: body}
+		for _, e := range ents {
+			d.Entities = append(d.Entities, mention(body, e.kind, e.id, e.text))
+		}
+		return d
+	}
+	return []search.Document{
+		mk("a", "Visit to Kyrgyzstan", "2019-12-05", "press-release",
+			"CTED visited Kyrgyzstan to discuss resolution 2178 (2014). Experts met in Bishkek.",
+			ent{"organization", "CTED", "CTED"}, ent{"country", "KGZ", "Kyrgyzstan"}, ent{"resolution", "S/RES/2178 (2014)", "resolution 2178 (2014)"}),
+		mk("b", "Report on financing", "2020-03", "report",
+			"A survey of resolution 2462 (2019) and resolution 2178 (2014) across Central Asia, with UNODC and CTED.",
+			ent{"resolution", "S/RES/2462 (2019)", "resolution 2462 (2019)"}, ent{"resolution", "S/RES/2178 (2014)", "resolution 2178 (2014)"},
+			ent{"organization", "UNODC", "UNODC"}, ent{"organization", "CTED", "CTED"}),
+		mk("c", "Briefing on Iraq", "2017-06-01", "meeting-coverage",
+			"The Council heard a briefing on Iraq and the return of fighters under resolution 2396 (2017). <script>alert(1)</script>",
+			ent{"country", "IRQ", "Iraq"}, ent{"resolution", "S/RES/2396 (2017)", "resolution 2396 (2017)"}),
+		mk("d", "Undated note", "", "other",
+			"An undated note on Kyrgyzstan. It cites resolution 2178 (2014) twice: see resolution 2178 again.",
+			ent{"country", "KGZ", "Kyrgyzstan"}, ent{"resolution", "S/RES/2178 (2014)", "resolution 2178 (2014)"},
+			ent{"resolution", "S/RES/2178 (2014)", "resolution 2178 again"}),
+	}
+}
+
+func newIndex(t *testing.T) *search.Index {
+	t.Helper()
+	ix, err := search.Open(t.TempDir(), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	if err := ix.Apply(docs(), nil); err != nil {
+		t.Fatal(err)
+	}
+	return ix
+}
+
+func ids(res *search.Result) []string {
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+// counts flattens one facet to id -> count.
+func counts(res *search.Result, facet string) map[string]int {
+	out := map[string]int{}
+	for _, v := range res.Facets[facet] {
+		out[v.ID] = v.Count
+	}
+	return out
+}
+
+func TestSearchFiltersSortAndFacets(t *testing.T) {
+	ix := newIndex(t)
+	ctx := context.Background()
+	tests := []struct {
+		name    string
+		req     search.Request
+		wantIDs []string
+		facet   string
+		want    map[string]int
+	}{
+		{
+			name:    "browse everything, newest first, undated last",
+			req:     search.Request{Sort: search.SortDateDesc},
+			wantIDs: []string{"b", "a", "c", "d"},
+			facet:   search.FacetResolution,
+			want:    map[string]int{"S/RES/2178 (2014)": 3, "S/RES/2462 (2019)": 1, "S/RES/2396 (2017)": 1},
+		},
+		{
+			name:    "oldest first",
+			req:     search.Request{Sort: search.SortDateAsc},
+			wantIDs: []string{"c", "a", "b", "d"},
+			facet:   search.FacetYear,
+			want:    map[string]int{"2017": 1, "2019": 1, "2020": 1},
+		},
+		{
+			name:    "one country",
+			req:     search.Request{Filters: map[string][]string{"country": {"KGZ"}}, Sort: search.SortDateAsc},
+			wantIDs: []string{"a", "d"},
+			// Disjunctive: the country facet counts as if KGZ were not selected.
+			facet: search.FacetCountry,
+			want:  map[string]int{"KGZ": 2, "IRQ": 1},
+		},
+		{
+			name:    "two values of one facet are OR-ed",
+			req:     search.Request{Filters: map[string][]string{"country": {"KGZ", "IRQ"}}, Sort: search.SortDateAsc},
+			wantIDs: []string{"c", "a", "d"},
+			facet:   search.FacetOrganization,
+			want:    map[string]int{"CTED": 1},
+		},
+		{
+			name:    "facets are AND-ed",
+			req:     search.Request{Filters: map[string][]string{"country": {"KGZ"}, "organization": {"CTED"}}},
+			wantIDs: []string{"a"},
+			facet:   search.FacetOrganization,
+			want:    map[string]int{"CTED": 1},
+		},
+		{
+			name:    "date range by year",
+			req:     search.Request{From: "2019", To: "2020-03", Sort: search.SortDateAsc},
+			wantIDs: []string{"a", "b"},
+			facet:   search.FacetType,
+			want:    map[string]int{"press-release": 1, "report": 1},
+		},
+		{
+			name:    "text query with a filter",
+			req:     search.Request{Query: "fighters", Filters: map[string][]string{"year": {"2017"}}},
+			wantIDs: []string{"c"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := ix.Search(ctx, tc.req)
+			if err != nil {
+				t.Fatalf("Search: %v", err)
+			}
+			if diff := cmp.Diff(tc.wantIDs, ids(res)); diff != "" {
+				t.Errorf("hits (-want +got):\n%s", diff)
+			}
+			if res.Total != uint64(len(tc.wantIDs)) {
+				t.Errorf("total = %d, want %d", res.Total, len(tc.wantIDs))
+			}
+			if tc.facet != "" {
+				if diff := cmp.Diff(tc.want, counts(res, tc.facet)); diff != "" {
+					t.Errorf("facet %s (-want +got):\n%s", tc.facet, diff)
+				}
+			}
+			for _, f := range search.FacetNames {
+				if _, ok := res.Facets[f]; !ok {
+					t.Errorf("facet %s missing from result", f)
+				}
+			}
+		})
+	}
+}
+
+func TestSnippetsAreEscapedAndMarked(t *testing.T) {
+	ix := newIndex(t)
+	res, err := ix.Search(context.Background(), search.Request{Query: "alert"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 {
+		t.Fatalf("hits = %v, want one", ids(res))
+	}
+	s := res.Hits[0].Snippet
+	if strings.Contains(s, "<script>") || !strings.Contains(s, "&lt;script&gt;") {
+		t.Errorf("snippet %q: document markup not escaped", s)
+	}
+	if !strings.Contains(s, "<mark>alert</mark>") {
+		t.Errorf("snippet %q: match not marked", s)
+	}
+}
+
+func TestBadRequests(t *testing.T) {
+	ix := newIndex(t)
+	for _, req := range []search.Request{
+		{Query: `title:"unclosed`},
+		{Query: "+"},
+		{Sort: "sideways"},
+		{From: "last year"},
+		{From: "2020", To: "2019"},
+		{Filters: map[string][]string{"colour": {"red"}}},
+	} {
+		_, err := ix.Search(context.Background(), req)
+		if !errors.Is(err, search.ErrBadQuery) {
+			t.Errorf("Search(%+v) error = %v, want ErrBadQuery", req, err)
+		}
+	}
+	if _, err := ix.Mentions(context.Background(), search.MentionsRequest{Kind: "planet", ID: "Mars"}); !errors.Is(err, search.ErrBadQuery) {
+		t.Errorf("Mentions of unknown kind: error = %v, want ErrBadQuery", err)
+	}
+}
+
+func TestDocumentRoundTrip(t *testing.T) {
+	ix := newIndex(t)
+	want := docs()[2]
+	got, err := ix.Document(context.Background(), "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.Format = "" // the format is indexed, not stored
+	if diff := cmp.Diff(&want, got); diff != "" {
+		t.Errorf("Document(c) (-want +got):\n%s", diff)
+	}
+	if _, err := ix.Document(context.Background(), "zzz"); !errors.Is(err, search.ErrNotFound) {
+		t.Errorf("Document(zzz) error = %v, want ErrNotFound", err)
+	}
+}
+
+func TestMentionsInDateOrderWithContext(t *testing.T) {
+	ix := newIndex(t)
+	res, err := ix.Mentions(context.Background(), search.MentionsRequest{Kind: "resolution", ID: "S/RES/2178 (2014)", Size: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 4 {
+		t.Errorf("total = %d, want 4 (a, b, and d twice)", res.Total)
+	}
+	var got []string
+	for _, m := range res.Mentions {
+		got = append(got, m.DocID)
+	}
+	if diff := cmp.Diff([]string{"a", "b"}, got); diff != "" {
+		t.Errorf("first page (-want +got):\n%s", diff)
+	}
+	if c := res.Mentions[0].Context; c != "CTED visited Kyrgyzstan to discuss resolution 2178 (2014)." {
+		t.Errorf("context = %q", c)
+	}
+	page2, err := ix.Mentions(context.Background(), search.MentionsRequest{Kind: "resolution", ID: "S/RES/2178 (2014)", Size: 2, Page: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page2.Mentions) != 2 || page2.Mentions[0].DocID != "d" || page2.Mentions[1].Start <= page2.Mentions[0].Start {
+		t.Errorf("second page = %+v, want d's two mentions in text order", page2.Mentions)
+	}
+}
+
+func TestApplyReplacesAndDeletes(t *testing.T) {
+	ix := newIndex(t)
+	d := docs()[0]
+	d.Body = "Replaced text about zucchini."
+	d.Entities = nil
+	if err := ix.Apply([]search.Document{d}, []string{"b"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := ix.Count(); n != 3 {
+		t.Errorf("Count = %d, want 3", n)
+	}
+	res, err := ix.Search(context.Background(), search.Request{Query: "zucchini"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search zucchini = %v, %v; want the replaced document", res, err)
+	}
+	res, _ = ix.Search(context.Background(), search.Request{Filters: map[string][]string{"organization": {"CTED"}}})
+	if res.Total != 0 {
+		t.Errorf("CTED still matches %v after its documents were replaced and deleted", ids(res))
+	}
+}
+
+func TestSecondOpenerGetsErrLocked(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := search.Open(dir, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	start := time.Now()
+	_, err = search.Open(dir, search.Options{LockTimeout: 200 * time.Millisecond})
+	if !errors.Is(err, search.ErrLocked) {
+		t.Fatalf("second Open error = %v, want ErrLocked", err)
+	}
+	if time.Since(start) > 10*time.Second {
+		t.Errorf("second Open waited %s; the lock timeout is 200ms", time.Since(start))
+	}
+}
