@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// run executes the command line in-process and returns stdout.
+func run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	cmd := newRootCmd()
+	var out, errOut bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&errOut)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+// keys decodes a JSON object and returns its sorted keys.
+func keys(t *testing.T, raw json.RawMessage) []string {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatalf("not a JSON object: %v\n%s", err, raw)
+	}
+	var k []string
+	for key := range m {
+		k = append(k, key)
+	}
+	slices.Sort(k)
+	return k
+}
+
+func TestCommandsSpeakTheContract(t *testing.T) {
+	dir := t.TempDir()
+	index := filepath.Join(dir, "index")
+	docs := filepath.Join(dir, "docs")
+	if err := os.CopyFS(docs, os.DirFS("../../indexer/testdata/docs")); err != nil {
+		t.Fatal(err)
+	}
+
+	out, err := run(t, "--index", index, "index", docs, "--json")
+	if err != nil {
+		t.Fatalf("index: %v", err)
+	}
+	if diff := cmp.Diff([]string{"failed", "indexed", "removed", "took_ms", "unchanged"}, keys(t, json.RawMessage(out))); diff != "" {
+		t.Errorf("index --json keys (-want +got):\n%s", diff)
+	}
+	var sum struct{ Indexed int }
+	json.Unmarshal([]byte(out), &sum)
+	if sum.Indexed != 3 {
+		t.Errorf("indexed = %d, want 3", sum.Indexed)
+	}
+
+	out, err = run(t, "--index", index, "search", "quillwort", "--json")
+	if err != nil {
+		t.Fatalf("search: %v", err)
+	}
+	var res struct {
+		Hits   []json.RawMessage
+		Facets json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"facets", "hits", "took_ms", "total"}, keys(t, json.RawMessage(out))); diff != "" {
+		t.Errorf("search --json keys (-want +got):\n%s", diff)
+	}
+	if len(res.Hits) != 1 {
+		t.Fatalf("search quillwort: %d hits, want 1", len(res.Hits))
+	}
+	if diff := cmp.Diff([]string{"date", "id", "path", "snippet", "title", "type"}, keys(t, res.Hits[0])); diff != "" {
+		t.Errorf("hit keys (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"country", "organization", "resolution", "type", "year"}, keys(t, res.Facets)); diff != "" {
+		t.Errorf("facet names (-want +got):\n%s", diff)
+	}
+
+	out, err = run(t, "--index", index, "mentions", "resolution", "2178", "--json")
+	if err != nil {
+		t.Fatalf("mentions: %v", err)
+	}
+	if diff := cmp.Diff([]string{"entity", "mentions", "total"}, keys(t, json.RawMessage(out))); diff != "" {
+		t.Errorf("mentions --json keys (-want +got):\n%s", diff)
+	}
+
+	out, err = run(t, "extract", filepath.Join(docs, "note.txt"), "--json")
+	if err != nil {
+		t.Fatalf("extract: %v", err)
+	}
+	if diff := cmp.Diff([]string{"body", "date", "entities", "language", "title", "type"}, keys(t, json.RawMessage(out))); diff != "" {
+		t.Errorf("extract --json keys (-want +got):\n%s", diff)
+	}
+}
+
+func TestErrorsAreOneClearLine(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"search without an index", []string{"--index", filepath.Join(dir, "none"), "search", "x"}, "no index at"},
+		{"extract a missing file", []string{"extract", filepath.Join(dir, "missing.txt")}, "no such file"},
+		{"extract a folder", []string{"extract", dir}, "is a folder"},
+		{"bad filter", []string{"--index", dir, "search", "x", "--filter", "resolution"}, "want KIND=ID"},
+		{"index a missing path", []string{"--index", filepath.Join(dir, "ix"), "index", filepath.Join(dir, "nope")}, "no such file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := run(t, tc.args...)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("dossier %v: error = %v, want one containing %q", tc.args, err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), "\n") {
+				t.Errorf("error spans lines: %q", err)
+			}
+		})
+	}
+}
