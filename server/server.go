@@ -96,16 +96,19 @@ func New(s Searcher, opts Options) (*Server, error) {
 	// errors of everything inside it, panics included.
 	e.Use(srv.logRequests, securityHeaders, srv.recoverPanics)
 
-	e.GET("/healthz", srv.healthz)
-	e.GET("/api/search", srv.apiSearch)
-	e.GET("/api/documents/:id", srv.apiDocument)
-	e.GET("/api/mentions", srv.apiMentions)
+	// Every route answers HEAD as well as GET, for curl -I and uptime checks;
+	// net/http drops the body.
+	get := func(path string, h echo.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
+	get("/healthz", srv.healthz)
+	get("/api/search", srv.apiSearch)
+	get("/api/documents/:id", srv.apiDocument)
+	get("/api/mentions", srv.apiMentions)
 
-	e.GET("/", srv.searchPage)
-	e.GET("/documents/:id", srv.documentPage)
+	get("/", srv.searchPage)
+	get("/documents/:id", srv.documentPage)
 	// Entity ids contain slashes (S/RES/1373 (2001), date intervals), so the id
 	// is the rest of the path, whether the slashes come escaped or not.
-	e.GET("/entities/:kind/*", srv.entityPage)
+	get("/entities/:kind/*", srv.entityPage)
 	e.StaticFS("/static", static)
 
 	srv.echo = e
