@@ -32,9 +32,8 @@ func decode(data []byte) (string, string, error) {
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		return string(data[3:]), "utf-8", nil
 	}
-	if dec, name, ok := text.UTF16(data); ok {
-		b, err := dec.Bytes(data)
-		return string(b), name, err
+	if s, name, ok := text.UTF16(data); ok {
+		return s, name, nil
 	}
 	if text.LooksBinary(data) {
 		return "", "", ErrBinary

@@ -58,41 +58,92 @@ func LooksBinary(data []byte) bool {
 	return nul > 4 && nul*100 > len(head) || nul+ctl > 8 && (nul+ctl)*10 > len(head)
 }
 
-// UTF16 reports whether data is UTF-16 and returns a decoder for it. A byte order
-// mark decides it. Without one, ASCII-heavy UTF-16 (most Latin-script text) is
-// recognised by its pattern of NULs in every other byte; UTF-16 of other scripts
-// without a mark has no such pattern and is not detected (it then usually fails
-// LooksBinary or decodes as mojibake: there is no reliable signal to go on).
-func UTF16(data []byte) (dec *encoding.Decoder, name string, ok bool) {
+// UTF16 decodes data when it is UTF-16, and names the byte order. A byte order
+// mark decides it. Without one, UTF-16 of a single alphabetic script (Latin,
+// Cyrillic, Greek, Arabic, ...) shows itself by the high byte of each code unit:
+// nearly all of them take one or two values (0x00 for ASCII, 0x04 for Cyrillic),
+// while the low bytes vary like letters do. The guess is kept only if the result
+// reads as text. BOM-less UTF-16 of ideographic scripts has no such pattern and is
+// not detected: it then fails LooksBinary or decodes as mojibake, as there is no
+// reliable signal to go on.
+func UTF16(data []byte) (text, name string, ok bool) {
+	var dec *encoding.Decoder
+	bom := true
 	switch {
 	case bytes.HasPrefix(data, []byte{0xff, 0xfe}):
-		return unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder(), "utf-16le", true
+		dec, name = unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder(), "utf-16le"
 	case bytes.HasPrefix(data, []byte{0xfe, 0xff}):
-		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder(), "utf-16be", true
-	}
-	head := data[:min(len(data), sniffLen)&^1]
-	if len(head) < 4 {
-		return nil, "", false
-	}
-	var evenNul, oddNul int
-	for i := 0; i < len(head); i += 2 {
-		if head[i] == 0 {
-			evenNul++
-		}
-		if head[i+1] == 0 {
-			oddNul++
+		dec, name = unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder(), "utf-16be"
+	default:
+		bom = false
+		switch sniffUTF16(data[:min(len(data), sniffLen)&^1]) {
+		case 'l':
+			dec, name = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder(), "utf-16le"
+		case 'b':
+			dec, name = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder(), "utf-16be"
+		default:
+			return "", "", false
 		}
 	}
+	// x/text's UTF-16 decoder turns bad code units and an odd last byte into
+	// U+FFFD instead of failing; an error would be a bug there, and the bytes are
+	// then better judged as what they otherwise look like.
+	b, err := dec.Bytes(data)
+	if err != nil || !bom && !readable(b) {
+		return "", "", false
+	}
+	return string(b), name, true
+}
+
+// sniffUTF16 returns 'l' or 'b' when head has the byte pattern of little- or
+// big-endian UTF-16 text, else 0.
+func sniffUTF16(head []byte) byte {
 	pairs := len(head) / 2
-	// Latin-script UTF-16 has a NUL high byte in nearly every code unit; binary
-	// data has NULs on both sides. Demand a strong one-sided pattern.
-	switch {
-	case oddNul*10 >= pairs*7 && evenNul*20 <= pairs:
-		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM).NewDecoder(), "utf-16le", true
-	case evenNul*10 >= pairs*7 && oddNul*20 <= pairs:
-		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM).NewDecoder(), "utf-16be", true
+	if pairs < 4 {
+		return 0
 	}
-	return nil, "", false
+	var even, odd [256]int
+	for i := 0; i+1 < len(head); i += 2 {
+		even[head[i]]++
+		odd[head[i+1]]++
+	}
+	// Concentrated: 90% of the bytes take at most two values.
+	concentrated := func(c *[256]int) bool {
+		a, b := 0, 0
+		for _, n := range c {
+			switch {
+			case n > a:
+				a, b = n, a
+			case n > b:
+				b = n
+			}
+		}
+		return (a+b)*10 >= pairs*9
+	}
+	// Spaces, digits and line ends are ASCII in every script, so real UTF-16
+	// text has NUL high bytes somewhere; demanding them keeps patterned ASCII
+	// ("1.2.3.4.5.6") from passing for UTF-16.
+	oddC, evenC := odd[0] > 0 && concentrated(&odd), even[0] > 0 && concentrated(&even)
+	switch {
+	case oddC && !evenC:
+		return 'l'
+	case evenC && !oddC:
+		return 'b'
+	}
+	return 0
+}
+
+// readable reports whether decoded UTF-8 looks like text: under 1% of its runes
+// are control characters or replacement characters.
+func readable(b []byte) bool {
+	var n, bad int
+	for _, r := range string(b) {
+		n++
+		if r == utf8.RuneError || r < 0x20 && r != '\t' && r != '\n' && r != '\r' && r != '\f' {
+			bad++
+		}
+	}
+	return n > 0 && bad*100 <= n
 }
 
 // Legacy reports whether data, which has no declared encoding, is better read as

@@ -56,14 +56,8 @@ func (Parser) Parse(ctx context.Context, data []byte) (*parse.Document, error) {
 // Decode turns the bytes of a text file into normalised UTF-8 (see Normalize) and
 // names the encoding it read them as. It fails with ErrBinary for binary content.
 func Decode(data []byte) (text, encoding string, err error) {
-	if dec, name, ok := UTF16(data); ok {
-		b, err := dec.Bytes(data)
-		if err != nil {
-			// The UTF-16 decoder replaces bad code units itself; an error here
-			// means something unexpected, so say which decoder failed.
-			return "", name, fmt.Errorf("decode %s: %w", name, err)
-		}
-		return Normalize(string(b)), name, nil
+	if s, name, ok := UTF16(data); ok {
+		return Normalize(s), name, nil
 	}
 	if LooksBinary(data) {
 		return "", "", ErrBinary
