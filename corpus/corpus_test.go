@@ -50,7 +50,7 @@ func TestCorpusSize(t *testing.T) {
 	if len(files) < want {
 		t.Errorf("corpus has %d files (%v), want at least %d", len(files), perDir, want)
 	}
-	for _, dir := range []string{"html", "text"} {
+	for _, dir := range []string{"html", "text", "pdf"} {
 		if perDir[dir] == 0 {
 			t.Errorf("no files under %s/", dir)
 		}
@@ -61,6 +61,14 @@ func TestCorpusFilesNonEmpty(t *testing.T) {
 	for path, data := range corpusFiles(t) {
 		if len(bytes.TrimSpace(data)) == 0 {
 			t.Errorf("%s is empty", path)
+		}
+	}
+}
+
+func TestCorpusPDFsArePDFs(t *testing.T) {
+	for path, data := range corpusFiles(t) {
+		if strings.HasPrefix(path, "pdf/") && !bytes.HasPrefix(data, []byte("%PDF-")) {
+			t.Errorf("%s does not start with a PDF header", path)
 		}
 	}
 }

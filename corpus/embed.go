@@ -8,7 +8,8 @@ package corpus
 
 import "embed"
 
-// FS holds the corpus files, at paths such as "html/<name>.html" and "text/<name>.txt".
+// FS holds the corpus files, at paths such as "html/<name>.html", "text/<name>.txt"
+// and "pdf/<name>.pdf". The PDFs' sources (sources/) are not embedded.
 //
-//go:embed html text
+//go:embed html text pdf
 var FS embed.FS
