@@ -15,14 +15,21 @@ for src in *.fodt; do
 	soffice --headless --convert-to pdf --outdir "$out" "$src"
 done
 
+out=$(cd "$out" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for src in *.htmlsrc; do
 	[ -e "$src" ] || continue
 	name=${src%.htmlsrc}
 	cp "$src" "$tmp/$name.html"
-	chromium --headless --no-sandbox --disable-gpu --no-first-run \
-		--disable-background-networking --disable-component-update --disable-sync \
-		--user-data-dir="$(mktemp -d -p "$tmp")" --no-pdf-header-footer \
-		--print-to-pdf="$out/$name.pdf" "file://$tmp/$name.html"
+	rm -f "$out/$name.pdf"
+	# Headless Chromium now and then exits without writing the file: try up to 3 times.
+	for try in 1 2 3; do
+		chromium --headless --no-sandbox --disable-gpu --no-first-run \
+			--disable-background-networking --disable-component-update --disable-sync \
+			--user-data-dir="$(mktemp -d -p "$tmp")" --no-pdf-header-footer \
+			--print-to-pdf="$out/$name.pdf" "file://$tmp/$name.html" 2>/dev/null || true
+		[ -s "$out/$name.pdf" ] && break
+	done
+	[ -s "$out/$name.pdf" ] || { echo "chromium failed for $src" >&2; exit 1; }
 done
