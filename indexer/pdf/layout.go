@@ -353,8 +353,11 @@ func hyphenJoin(text []byte, next string, vocab map[string]bool) (keepHyphen, ok
 	text = text[:len(text)-n]
 	before, _ := utf8.DecodeLastRune(text)
 	first, _ := utf8.DecodeRuneInString(next)
-	if !unicode.IsLetter(before) || !unicode.IsLower(first) {
+	if !unicode.IsLetter(before) || !unicode.IsLetter(first) {
 		return false, false
+	}
+	if !unicode.IsLower(first) {
+		return true, true // hyphenation never capitalizes: South-East
 	}
 	head := lastWord(text)
 	tail := firstWord(next)

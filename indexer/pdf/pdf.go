@@ -21,6 +21,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	lpdf "github.com/ledongthuc/pdf"
 
@@ -105,7 +107,12 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 		}
 		pl := layoutPage(pr.glyphs)
 		if len(pl) > 0 && len(lines) > 0 {
+			// A new page starts a paragraph unless it plainly continues a
+			// sentence (or a hyphenated word) from the page before.
 			pl[0].before = paraBreak
+			if r, _ := utf8.DecodeRuneInString(pl[0].text); unicode.IsLower(r) {
+				pl[0].before = lineBreak
+			}
 		}
 		lines = append(lines, pl...)
 		if stop != nil {

@@ -1,0 +1,488 @@
+package pdf
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	lpdf "github.com/ledongthuc/pdf"
+	"golang.org/x/net/html"
+
+	"dossier/indexer/parse"
+)
+
+// The generated documents: the same report text laid out both ways.
+var generatedPages = []testPage{
+	{
+		"Workshop on countering terrorist travel",
+		"",
+		"The Counter-Terrorism Committee Executive Directorate met",
+		"border officials from five States in Almaty on 3 December",
+		"2019 to discuss resolution 2396 (2017) and the use of",
+		"passenger data.",
+		"",
+		"Participants described their work on coun-",
+		"tering the movement of foreign terrorist fighters.",
+	},
+	{
+		"Follow-up visits are planned for 2020, with the support of",
+		"UNODC and INTERPOL.",
+	},
+}
+
+const generatedBody = `Workshop on countering terrorist travel
+
+The Counter-Terrorism Committee Executive Directorate met
+border officials from five States in Almaty on 3 December
+2019 to discuss resolution 2396 (2017) and the use of
+passenger data.
+
+Participants described their work on countering the movement of foreign terrorist fighters.
+
+Follow-up visits are planned for 2020, with the support of
+UNODC and INTERPOL.`
+
+func generated(kerned bool) []byte {
+	return testDoc{
+		pages:  generatedPages,
+		kerned: kerned,
+		info: map[string]string{
+			"Title":        "Workshop on countering terrorist travel",
+			"Producer":     "dossier test",
+			"Creator":      "pdf_test.go",
+			"CreationDate": "D:20191205093000+06'00'",
+		},
+	}.bytes()
+}
+
+func parseOK(t testing.TB, data []byte) *parse.Document {
+	t.Helper()
+	doc, err := Parser{}.Parse(context.Background(), data)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	return doc
+}
+
+// TestGenerated checks the exact output on PDFs whose layout is known: words
+// from kerning offsets and from space glyphs, lines, paragraph gaps, a word
+// hyphenated across a line end, and metadata.
+func TestGenerated(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		kerned bool
+	}{
+		{"TJ with kerning, no spaces", true},
+		{"Tj with spaces", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc := parseOK(t, generated(tc.kerned))
+			if diff := cmp.Diff(generatedBody, doc.Body); diff != "" {
+				t.Errorf("Body mismatch (-want +got):\n%s", diff)
+			}
+			want := &parse.Document{
+				Title:    "Workshop on countering terrorist travel",
+				Date:     "2019-12-05",
+				Body:     generatedBody,
+				Format:   "pdf",
+				Language: "en",
+				Meta:     map[string]string{"pages": "2", "producer": "dossier test", "creator": "pdf_test.go"},
+			}
+			if diff := cmp.Diff(want, doc); diff != "" {
+				t.Errorf("Document mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestLibraryPlainTextLosesWords documents why this package lays out glyphs
+// itself: the library's plain-text call glues words set by kerning.
+func TestLibraryPlainTextLosesWords(t *testing.T) {
+	data := generated(true)
+	lib := recall(words(generatedBody), words(plainText(t, data)))
+	ours := recall(words(generatedBody), words(parseOK(t, data).Body))
+	t.Logf("word recall on generated kerned text: library GetPlainText %.3f, Parse %.3f", lib, ours)
+	for _, tc := range corpus {
+		t.Logf("%s: library GetPlainText word recall %.3f", tc.pdf, recall(words(strings.Join(sourceParagraphs(t, tc.source), "\n")), words(plainText(t, readTestdata(t, tc.pdf)))))
+	}
+	if lib >= ours {
+		t.Errorf("library recall %.3f >= ours %.3f; is the layout code still needed?", lib, ours)
+	}
+}
+
+func plainText(t *testing.T, data []byte) string {
+	t.Helper()
+	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := r.GetPlainText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(plain)
+}
+
+// corpus lists the committed test PDFs and the sources they were made from.
+var corpus = []struct {
+	pdf, source string
+	title       string
+	pages       string
+}{
+	{"workshop-libreoffice.pdf", "workshop.fodt", "Regional Workshop on Countering the Financing of Terrorism in Central Asia", "3"},
+	{"workshop-chromium.pdf", "workshop.html", "Regional Workshop on Countering the Financing of Terrorism in Central Asia", "3"},
+}
+
+// TestWordRecall checks that at least 99% of the source's words come back,
+// and that every source paragraph comes back as one unbroken run of words,
+// which is what reading order means for search and entity extraction.
+func TestWordRecall(t *testing.T) {
+	for _, tc := range corpus {
+		t.Run(tc.pdf, func(t *testing.T) {
+			data := readTestdata(t, tc.pdf)
+			doc := parseOK(t, data)
+			paras := sourceParagraphs(t, tc.source)
+			src := words(strings.Join(paras, "\n"))
+			got := words(doc.Body)
+			r := recall(src, got)
+			t.Logf("%s: word recall %.4f (%d source words)", tc.pdf, r, len(src))
+			if r < 0.99 {
+				t.Errorf("word recall %.4f < 0.99; missing: %v", r, missing(src, got))
+			}
+			flat := " " + strings.Join(got, " ") + " "
+			for _, p := range paras {
+				if w := words(p); len(w) > 0 && !strings.Contains(flat, " "+strings.Join(w, " ")+" ") {
+					t.Errorf("paragraph not read in order: %q", p)
+				}
+			}
+			if doc.Title != tc.title {
+				t.Errorf("Title = %q, want %q", doc.Title, tc.title)
+			}
+			if doc.Meta["pages"] != tc.pages {
+				t.Errorf(`Meta["pages"] = %q, want %q`, doc.Meta["pages"], tc.pages)
+			}
+			if doc.Date == "" || doc.Meta["producer"] == "" {
+				t.Errorf("Date = %q, producer = %q; want both set", doc.Date, doc.Meta["producer"])
+			}
+		})
+	}
+}
+
+func readTestdata(t testing.TB, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// words splits text into lower-case words with the punctuation around them
+// stripped ("(2019)," -> "2019"; "counter-terrorism" stays whole).
+func words(text string) []string {
+	var out []string
+	for _, f := range strings.Fields(text) {
+		w := strings.ToLower(strings.TrimFunc(f, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSymbol(r) }))
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// recall is the share of the source's words, counted with multiplicity, that
+// the parsed text also has.
+func recall(src, got []string) float64 {
+	if len(src) == 0 {
+		return 1
+	}
+	have := map[string]int{}
+	for _, w := range got {
+		have[w]++
+	}
+	found := 0
+	for _, w := range src {
+		if have[w] > 0 {
+			have[w]--
+			found++
+		}
+	}
+	return float64(found) / float64(len(src))
+}
+
+func missing(src, got []string) []string {
+	have := map[string]int{}
+	for _, w := range got {
+		have[w]++
+	}
+	var out []string
+	for _, w := range src {
+		if have[w] > 0 {
+			have[w]--
+		} else {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// sourceParagraphs returns the text blocks of an HTML or flat ODF source.
+func sourceParagraphs(t *testing.T, name string) []string {
+	t.Helper()
+	data := readTestdata(t, name)
+	var paras []string
+	var cur strings.Builder
+	end := func() {
+		if s := strings.TrimSpace(cur.String()); s != "" {
+			paras = append(paras, s)
+		}
+		cur.Reset()
+	}
+	switch filepath.Ext(name) {
+	case ".html":
+		z := html.NewTokenizer(bytes.NewReader(data))
+		inBody, skip := false, 0
+		for {
+			switch z.Next() {
+			case html.ErrorToken:
+				end()
+				return paras
+			case html.StartTagToken:
+				tag, _ := z.TagName()
+				switch string(tag) {
+				case "body":
+					inBody = true
+				case "style", "script", "title":
+					skip++
+				case "p", "h1", "h2", "h3", "li", "div", "ul":
+					end()
+				}
+			case html.EndTagToken:
+				tag, _ := z.TagName()
+				switch string(tag) {
+				case "style", "script", "title":
+					skip--
+				case "p", "h1", "h2", "h3", "li", "div", "ul":
+					end()
+				}
+			case html.TextToken:
+				if inBody && skip == 0 {
+					cur.Write(z.Text())
+				}
+			}
+		}
+	case ".fodt":
+		d := xml.NewDecoder(bytes.NewReader(data))
+		inBody := false
+		for {
+			tok, err := d.Token()
+			if err == io.EOF {
+				end()
+				return paras
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			switch tok := tok.(type) {
+			case xml.StartElement:
+				switch tok.Name.Local {
+				case "body":
+					inBody = true
+				case "p", "h":
+					end()
+				case "s", "tab", "line-break":
+					cur.WriteByte(' ')
+				}
+			case xml.EndElement:
+				if tok.Name.Local == "p" || tok.Name.Local == "h" {
+					end()
+				}
+			case xml.CharData:
+				if inBody {
+					cur.Write(tok)
+				}
+			}
+		}
+	}
+	t.Fatalf("%s: unknown source format", name)
+	return nil
+}
+
+func TestTitleFallsBackToFirstLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, infoTitle, want string
+	}{
+		{"no title", "", "Workshop on countering terrorist travel"},
+		{"file name", "report_final_v2.docx", "Workshop on countering terrorist travel"},
+		{"Word print driver", "Microsoft Word - report.doc", "Workshop on countering terrorist travel"},
+		{"placeholder", "Untitled", "Workshop on countering terrorist travel"},
+		{"meaningful", "Counter-terrorism  workshop report", "Counter-terrorism workshop report"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			info := map[string]string{}
+			if tc.infoTitle != "" {
+				info["Title"] = tc.infoTitle
+			}
+			doc := parseOK(t, testDoc{pages: generatedPages, info: info}.bytes())
+			if doc.Title != tc.want {
+				t.Errorf("Title = %q, want %q", doc.Title, tc.want)
+			}
+			if doc.Date != "" {
+				t.Errorf("Date = %q, want empty without CreationDate/ModDate", doc.Date)
+			}
+		})
+	}
+}
+
+func TestPDFDate(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"D:20191205093000+06'00'", "2019-12-05"},
+		{"D:20191205", "2019-12-05"},
+		{"20191205093000Z", "2019-12-05"},
+		{"D:201912", "2019-12"},
+		{"D:2019", "2019"},
+		{"D:20191345", ""}, // no 13th month
+		{"D:20190230", ""}, // no 30 February
+		{"yesterday", ""},
+		{"", ""},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			if got := pdfDate(tc.in); got != tc.want {
+				t.Errorf("pdfDate(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestHyphenJoin(t *testing.T) {
+	vocab := map[string]bool{"counter-terrorism": true, "countering": true, "well": true, "known": true}
+	for _, tc := range []struct {
+		name, text, next string
+		keep, ok         bool
+	}{
+		{"hyphenation", "work on coun-", "tering the", false, true},
+		{"compound seen elsewhere", "the counter-", "terrorism office", true, true},
+		{"both halves are words", "a well-", "known case", true, true},
+		{"capital after hyphen", "South-", "East Asia", true, true},
+		{"dash between words", "2019 -", "the report", false, false},
+		{"no hyphen", "the report", "continues", false, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			keep, ok := hyphenJoin([]byte(tc.text), tc.next, vocab)
+			if keep != tc.keep || ok != tc.ok {
+				t.Errorf("hyphenJoin(%q, %q) = %v, %v, want %v, %v", tc.text, tc.next, keep, ok, tc.keep, tc.ok)
+			}
+		})
+	}
+}
+
+// TestBadInput feeds broken files to Parse directly and through parse.Safe:
+// each must give an error, never a panic.
+func TestBadInput(t *testing.T) {
+	good := readTestdata(t, "workshop-libreoffice.pdf")
+	corrupt := bytes.Clone(good)
+	for i := len(corrupt) / 10; i < len(corrupt)*9/10; i += 97 {
+		corrupt[i] ^= 0x5a
+	}
+	for _, tc := range []struct {
+		name    string
+		data    []byte
+		wantErr error // nil: any error
+	}{
+		{"zero bytes", nil, ErrEmpty},
+		{"not a PDF", []byte("<html><body>hello</body></html>"), nil},
+		{"header only", []byte("%PDF-1.7\n"), nil},
+		{"truncated", good[:len(good)/2], nil},
+		{"no pages", []byte("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\nxref\n0 2\n0000000000 65535 f \n0000000009 00000 n \ntrailer\n<< /Size 2 /Root 1 0 R >>\nstartxref\n45\n%%EOF\n"), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parser{}.Parse(context.Background(), tc.data)
+			if err == nil {
+				t.Fatal("Parse succeeded, want an error")
+			}
+			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Errorf("Parse error = %v, want %v", err, tc.wantErr)
+			}
+			_, err = parse.Safe(context.Background(), Parser{}, tc.data, 10*time.Second)
+			if err == nil || strings.Contains(err.Error(), "parser panicked") {
+				t.Errorf("Safe error = %v, want a parse error", err)
+			}
+		})
+	}
+	t.Run("corrupted bytes", func(t *testing.T) {
+		// Damage inside compressed streams may or may not leave text to read;
+		// either way there must be no panic.
+		doc, err := parse.Safe(context.Background(), Parser{}, corrupt, 10*time.Second)
+		if err != nil && strings.Contains(err.Error(), "parser panicked") {
+			t.Fatalf("Safe: %v", err)
+		}
+		if err == nil && !utf8.ValidString(doc.Body) {
+			t.Error("Body is not valid UTF-8")
+		}
+	})
+}
+
+func TestEmptyFileError(t *testing.T) {
+	_, err := Parser{}.Parse(context.Background(), []byte{})
+	if !errors.Is(err, ErrEmpty) || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("Parse(empty) error = %v, want %v", err, ErrEmpty)
+	}
+}
+
+func TestCanceledContext(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := (Parser{}).Parse(ctx, generated(true)); !errors.Is(err, context.Canceled) {
+		t.Errorf("Parse with canceled ctx: error = %v, want context.Canceled", err)
+	}
+}
+
+func TestMaxBody(t *testing.T) {
+	const limit = 100
+	doc, err := Parser{MaxBody: limit}.Parse(context.Background(), readTestdata(t, "workshop-chromium.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Body) > limit || doc.Meta["truncated"] != "true" || !utf8.ValidString(doc.Body) {
+		t.Errorf("len(Body) = %d, truncated = %q; want <= %d, \"true\"", len(doc.Body), doc.Meta["truncated"], limit)
+	}
+	if full := parseOK(t, readTestdata(t, "workshop-chromium.pdf")); full.Meta["truncated"] != "" {
+		t.Errorf("untruncated document has truncated = %q", full.Meta["truncated"])
+	}
+}
+
+func TestNoText(t *testing.T) {
+	_, err := Parser{}.Parse(context.Background(), testDoc{pages: []testPage{{}}}.bytes())
+	if !errors.Is(err, ErrNoText) {
+		t.Errorf("Parse(blank page) error = %v, want %v", err, ErrNoText)
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	for _, name := range []string{"workshop-libreoffice.pdf", "workshop-chromium.pdf"} {
+		b.Run(name, func(b *testing.B) {
+			data := readTestdata(b, name)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := (Parser{}).Parse(context.Background(), data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
