@@ -1,0 +1,316 @@
+package entity
+
+import (
+	"sort"
+	"strings"
+	"sync"
+)
+
+// tokenPool keeps token buffers between calls: an indexer extracts from
+// thousands of documents, and the token slice is the largest allocation.
+var tokenPool = sync.Pool{New: func() any { s := make([]token, 0, 1024); return &s }}
+
+// Extract returns every mention of every kind in body, sorted by Start then
+// End. Offsets are byte offsets into body and Text is always body[Start:End].
+// Mentions of different kinds may overlap where a name contains a citation
+// ("the Monitoring Team of the Security Council Committee established pursuant
+// to resolutions 1267 (1999), ..." is an organization and three resolutions);
+// a country or date never fires inside an organization's name.
+func Extract(body string) []Mention {
+	tp := tokenPool.Get().(*[]token)
+	toks := tokenize(body, *tp)
+	defer func() { *tp = toks[:0]; tokenPool.Put(tp) }()
+
+	gm := gaz.scanGazetteer(body, toks, nil)
+	gm = learnAcronyms(body, toks, gm)
+
+	var out []Mention
+	var orgSpans []Mention
+	for _, g := range gm {
+		m := Mention{ID: g.id, Start: toks[g.first].start, End: toks[g.last].end}
+		switch g.kind {
+		case gOrg:
+			m.Kind = Organization
+			orgSpans = append(orgSpans, m)
+		case gCountry, gAdjective:
+			m.Kind = Country
+		default:
+			continue
+		}
+		out = append(out, m)
+	}
+	nRes := len(out)
+	out = scanResolutions(body, toks, out)
+	resSpans := out[nRes:]
+	nDates := len(out)
+	out = scanDates(body, toks, out)
+	// The year of a citation ("resolution 1373 of 2001") and a date inside a
+	// name are not dates of their own.
+	kept := out[:nDates]
+	for _, m := range out[nDates:] {
+		if !overlapsAny(m, resSpans) && !overlapsAny(m, orgSpans) {
+			kept = append(kept, m)
+		}
+	}
+	out = kept
+	for i := range out {
+		out[i].Text = body[out[i].Start:out[i].End]
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Start != out[j].Start {
+			return out[i].Start < out[j].Start
+		}
+		if out[i].End != out[j].End {
+			return out[i].End < out[j].End
+		}
+		return out[i].Kind < out[j].Kind
+	})
+	return out
+}
+
+func overlapsAny(m Mention, spans []Mention) bool {
+	for _, s := range spans {
+		if m.Start < s.End && s.Start < m.End {
+			return true
+		}
+	}
+	return false
+}
+
+// orgHeads are the last words of a name that make "Long Name (ACRONYM)" an
+// organization worth learning; "Advance Passenger Information (API)" is not.
+var orgHeads = map[string]bool{
+	"organization": true, "organisation": true, "office": true, "centre": true, "center": true,
+	"committee": true, "commission": true, "council": true, "agency": true, "group": true,
+	"forum": true, "institute": true, "network": true, "fund": true, "union": true,
+	"association": true, "team": true, "directorate": true, "bureau": true, "secretariat": true,
+	"mission": true, "court": true, "tribunal": true, "bank": true, "alliance": true,
+	"partnership": true, "force": true, "structure": true, "league": true, "community": true,
+	"authority": true, "foundation": true, "entity": true, "board": true, "panel": true,
+	"coalition": true, "mechanism": true, "programme": true, "program": true, "federation": true,
+	"institution": true, "academy": true, "society": true, "service": true, "unit": true,
+}
+
+// nationalWords mark a national body, which DESIGN.md says is not an
+// organization: "State Committee for National Security (SCNS)".
+var nationalWords = map[string]bool{
+	"ministry": true, "national": true, "state": true, "federal": true, "government": true,
+	"governmental": true, "presidential": true, "parliament": true, "parliamentary": true,
+	"provincial": true, "municipal": true, "royal": true, "republican": true,
+}
+
+var functionWords = map[string]bool{
+	"of": true, "for": true, "on": true, "and": true, "the": true, "in": true, "against": true,
+	"to": true, "de": true, "des": true, "du": true, "la": true, "le": true, "at": true, "'s": true,
+}
+
+// learnAcronyms handles "Full Name (ACRONYM)": the parenthesis joins the
+// mention of the name it explains, an acronym the gazetteer lacks is learned
+// for this document (linked to the name's id when the name is known), and an
+// unknown organization that defines its acronym is learned with the acronym as
+// id. Every later bare use of a learned acronym is then a mention.
+func learnAcronyms(body string, toks []token, gm []gazMatch) []gazMatch {
+	var learned map[string]string
+	startAt := map[int]int{} // first token -> index in gm
+	for k, g := range gm {
+		startAt[g.first] = k
+	}
+	covered := func(i int) bool {
+		// Whether token i is inside any gazetteer match; gm is sorted.
+		k := sort.Search(len(gm), func(k int) bool { return gm[k].last >= i })
+		return k < len(gm) && gm[k].first <= i
+	}
+	drop := map[int]bool{}
+	var added []gazMatch
+	for p := 0; p < len(toks); p++ {
+		if !isPunct(toks, p, "(") || toks[p].sep == sepPara {
+			continue
+		}
+		// The parenthesis: one or two words, or words joined by hyphens, up to ")".
+		q := p + 1
+		for q < len(toks) && q <= p+5 && !isPunct(toks, q, ")") && toks[q].sep != sepPara {
+			q++
+		}
+		if q >= len(toks) || !isPunct(toks, q, ")") || q == p+1 {
+			continue
+		}
+		acr := body[toks[p+1].start:toks[q-1].end]
+		// The name the parenthesis follows, when the gazetteer knows it.
+		prev := -1
+		if k := sort.Search(len(gm), func(k int) bool { return gm[k].last >= p-1 }); k < len(gm) && gm[k].last == p-1 {
+			prev = k
+		}
+		inner, innerOK := startAt[p+1]
+		if innerOK && gm[inner].last != q-1 {
+			innerOK = false
+		}
+		switch {
+		case prev >= 0 && gm[prev].kind == gOrg && innerOK && gm[inner].kind == gOrg && gm[inner].id == gm[prev].id:
+			gm[prev].last = q
+			drop[inner] = true
+		case prev >= 0 && gm[prev].kind == gOrg && !innerOK && isAcronym(acr) && !covered(p+1):
+			if learned == nil {
+				learned = map[string]string{}
+			}
+			learned[acr] = gm[prev].id
+			gm[prev].last = q
+		case prev < 0 && !innerOK && isAcronym(acr) && !covered(p+1) && !covered(p-1):
+			first := longForm(body, toks, p, acr)
+			if first < 0 {
+				continue
+			}
+			for k := first; k < p; k++ {
+				if covered(k) {
+					first = -1 // a country or known name inside: a national body or another thing
+					break
+				}
+			}
+			if first < 0 {
+				continue
+			}
+			if learned == nil {
+				learned = map[string]string{}
+			}
+			learned[acr] = acr
+			added = append(added, gazMatch{kind: gOrg, id: acr, first: first, last: q})
+		}
+	}
+	if len(drop) > 0 {
+		kept := gm[:0]
+		for k, g := range gm {
+			if !drop[k] {
+				kept = append(kept, g)
+			}
+		}
+		gm = kept
+	}
+	if len(learned) > 0 {
+		inAdded := func(i int) bool {
+			for _, a := range added {
+				if a.first <= i && i <= a.last {
+					return true
+				}
+			}
+			return false
+		}
+		for i, t := range toks {
+			if t.kind != tWord {
+				continue
+			}
+			id, ok := learned[t.text(body)]
+			if !ok || covered(i) || inAdded(i) || (i+1 < len(toks) && toks[i+1].sep == sepNone && isPunct(toks, i+1, "-")) {
+				continue
+			}
+			added = append(added, gazMatch{kind: gOrg, id: id, first: i, last: i})
+		}
+	}
+	if len(added) > 0 {
+		gm = append(gm, added...)
+		sort.Slice(gm, func(a, b int) bool { return gm[a].first < gm[b].first })
+	}
+	return gm
+}
+
+// isAcronym reports whether s looks like an organization's acronym: a single
+// word of capitals (a lower-case letter or two allowed, as in "CoE"), 2 to 12
+// letters.
+func isAcronym(s string) bool {
+	if len(s) < 2 || len(s) > 12 {
+		return false
+	}
+	upper, lower := 0, 0
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			upper++
+		case r >= 'a' && r <= 'z':
+			lower++
+		case r == '-' || r >= '0' && r <= '9':
+		default:
+			return false
+		}
+	}
+	return upper >= 2 && lower <= upper/2 && s[len(s)-1] != 's'
+}
+
+// longForm finds where the name that acr abbreviates begins, before the "("
+// at toks[p] (after Schwartz and Hearst, 2003: the acronym's letters must be
+// found in order, the first at the start of a word), and checks that it reads
+// as an organization's name. It returns the first token or -1.
+func longForm(body string, toks []token, p int, acr string) int {
+	letters := strings.ToLower(strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' {
+			return r
+		}
+		return -1
+	}, acr))
+	maxWords := min(len(letters)+5, 2*len(letters))
+	// The words before the parenthesis, nearest first.
+	var words []int
+	for j := p - 1; j >= 0 && len(words) < maxWords; j-- {
+		t := toks[j]
+		if t.kind == tPunct {
+			if t.norm == "-" && t.sep == sepNone {
+				continue
+			}
+			break
+		}
+		words = append(words, j)
+		if t.sep == sepPara {
+			break
+		}
+	}
+	if len(words) == 0 {
+		return -1
+	}
+	// Match letters right to left against the words' text.
+	li := len(letters) - 1
+	wi := 0
+	ci := -1 // position in the current word, from its end
+	var w string
+	first := -1
+	for li >= 0 && wi < len(words) {
+		if ci < 0 {
+			w = strings.ToLower(toks[words[wi]].text(body))
+			ci = len(w) - 1
+		}
+		found := false
+		for ; ci >= 0; ci-- {
+			if w[ci] == letters[li] && (li > 0 || ci == 0) {
+				found = true
+				break
+			}
+		}
+		if found {
+			li--
+			ci--
+			if li < 0 {
+				first = words[wi]
+			}
+			continue
+		}
+		wi++
+		ci = -1
+	}
+	if first < 0 {
+		return -1
+	}
+	// It must read as a name: capitalised words (function words aside), no
+	// national body, and an organization's head word last.
+	for j := first; j < p; j++ {
+		t := toks[j]
+		if t.kind != tWord {
+			continue
+		}
+		if nationalWords[t.norm] {
+			return -1
+		}
+		if !functionWords[t.norm] && !startsUpper(t.text(body)) && !(j > first && toks[j].sep == sepNone) {
+			return -1
+		}
+	}
+	if !startsUpper(toks[first].text(body)) || !orgHeads[toks[p-1].norm] {
+		return -1
+	}
+	return first
+}
