@@ -31,10 +31,20 @@ func contentRoot(d *goquery.Document) *goquery.Selection {
 	for _, sel := range rootGroups {
 		var best *goquery.Selection
 		bestLen := 0
+		measured := map[*html.Node]bool{}
 		d.Find(sel).Each(func(_ int, s *goquery.Selection) {
 			if s.ParentsFiltered("nav, aside, header, footer").Length() > 0 {
 				return
 			}
+			// A candidate inside a measured one has no more text than it:
+			// skipping it keeps nested containers from costing depth × size.
+			n0 := s.Nodes[0]
+			for p := n0.Parent; p != nil; p = p.Parent {
+				if measured[p] {
+					return
+				}
+			}
+			measured[n0] = true
 			n := len(strings.TrimSpace(s.Text()))
 			if n > bestLen {
 				best, bestLen = s, n
@@ -129,7 +139,7 @@ var boilerplateWords = map[string]verdict{
 	"share": always, "sharing": always, "sharethis": always, "addthis": always, "social": always,
 	"skip": always, "skiplink": always, "skiplinks": always, "newsletter": always, "subscribe": always,
 	"advert": always, "advertisement": always, "ads": always, "pagination": always, "pager": always,
-	"toolbar": always, "search": always,
+	"toolbar": always, "search": always, "cookiebot": always, "onetrust": always, "modal": always, "popup": always,
 	"header": outsideArticle, "footer": outsideArticle, "masthead": outsideArticle, "banner": outsideArticle,
 }
 
@@ -166,6 +176,9 @@ func boilerplate(n *html.Node) verdict {
 				return always
 			}
 		case "class", "id":
+			if a.Key == "class" && hiddenClass(a.Val) {
+				return always
+			}
 			for _, w := range words(a.Val) {
 				if bv := boilerplateWords[w]; bv > v {
 					v = bv
@@ -206,6 +219,24 @@ func hasDescendant(n *html.Node, atoms ...atom.Atom) bool {
 			if d.DataAtom == a {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// hiddenClasses are the class names sites use to hide an element, or to show it
+// to screen readers only ("Opens in a new window", "Main navigation"): neither is
+// text a reader of the page sees. They match as whole class names, since
+// "hidden-xs" means hidden on small screens only.
+var hiddenClasses = map[string]bool{
+	"hidden": true, "sr-only": true, "visually-hidden": true, "visuallyhidden": true,
+	"screen-reader-text": true, "element-invisible": true, "d-none": true,
+}
+
+func hiddenClass(v string) bool {
+	for _, c := range strings.Fields(v) {
+		if hiddenClasses[strings.ToLower(c)] {
+			return true
 		}
 	}
 	return false

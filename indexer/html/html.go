@@ -9,8 +9,8 @@
 //     <title> without its site suffix ("... | United Nations"). The <h1> stays in
 //     the body too: it is part of what a reader reads, and entity offsets must
 //     point into text a reader recognises.
-//   - The date comes from metadata (article:published_time and its cousins) or a
-//     <time datetime>, taken as written without converting time zones; when the
+//   - The date comes from metadata (article:published_time and its cousins, or
+//     schema.org datePublished in JSON-LD) or a <time datetime>, taken as written without converting time zones; when the
 //     page has neither, Date is "" and the entity extractor finds dates in the text.
 //   - Pages nested deeper than the HTML parser allows (512 open elements) are not
 //     rejected: their text is read token by token, without the page structure,
@@ -19,8 +19,11 @@ package html
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -91,6 +94,9 @@ func extract(d *goquery.Document) *parse.Document {
 		doc.Meta["description"] = desc
 	}
 	doc.Date = metaDate(metas)
+	if doc.Date == "" {
+		doc.Date = jsonLDDate(d)
+	}
 
 	d.Find(junk).Remove()
 	pageTitle := clean(d.Find("head title").First().Text())
@@ -173,6 +179,50 @@ func metaDate(metas map[string]string) string {
 	for _, k := range dateMetas {
 		if d := text.ParseDate(metas[k]); d != "" {
 			return d
+		}
+	}
+	return ""
+}
+
+// jsonLDDate reads datePublished from schema.org JSON-LD, where many news CMSs
+// put the date instead of (or as well as) <meta> tags.
+func jsonLDDate(d *goquery.Document) string {
+	var date string
+	d.Find(`script[type="application/ld+json"]`).EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		var v any
+		if json.Unmarshal([]byte(s.Text()), &v) != nil {
+			return true // broken JSON-LD is common; the next block may do
+		}
+		date = findDate(v, 0)
+		return date == ""
+	})
+	return date
+}
+
+// findDate looks for "datePublished" in decoded JSON, depth first, visiting keys
+// in sorted order so that the answer does not depend on map iteration. The depth
+// bound stops at structures no real page has.
+func findDate(v any, depth int) string {
+	if depth > 10 {
+		return ""
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		if s, ok := v["datePublished"].(string); ok {
+			if d := text.ParseDate(s); d != "" {
+				return d
+			}
+		}
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if d := findDate(v[k], depth+1); d != "" {
+				return d
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if d := findDate(e, depth+1); d != "" {
+				return d
+			}
 		}
 	}
 	return ""
