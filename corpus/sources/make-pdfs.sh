@@ -3,7 +3,7 @@
 #   *.fodt     flat OpenDocument text  -> LibreOffice headless (writer_pdf_Export)
 #   *.htmlsrc  HTML with inline styles -> Chromium headless print-to-PDF
 # Run from anywhere: sh corpus/sources/make-pdfs.sh
-# Needs: soffice (LibreOffice 7.x), chromium, fonts-liberation.
+# Needs: soffice (LibreOffice 7.x), chromium, fonts-liberation, fonts-dejavu.
 # The PDFs' creation dates are those of the build; the document dates are in the text.
 set -eu
 cd "$(dirname "$0")"
