@@ -3,6 +3,7 @@ package html
 import (
 	"bytes"
 	"mime"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -23,11 +24,15 @@ const metaScanLen = 64 << 10
 // decode turns the bytes of an HTML page into UTF-8 and names the encoding used.
 // The order follows the HTML standard: a byte order mark (including BOM-less
 // UTF-16 that text.UTF16 recognises), then a <meta charset> or <meta http-equiv
-// content-type> in the head, then a guess from the bytes themselves: UTF-8 when
-// they mostly are UTF-8, else Windows-1252 (the standard's default for an
-// undeclared Western page). charset.DetermineEncoding guesses from the first
-// 1024 bytes only, so a page whose first non-ASCII letter comes later would be
-// read as Windows-1252 and its UTF-8 garbled; looking at the whole page avoids it.
+// content-type> in the head (or, failing that, an XHTML page's XML declaration),
+// then a guess from the bytes themselves: UTF-8 when they mostly are UTF-8, else
+// Windows-1252 (the standard's default for an undeclared Western page).
+//
+// Two departures from charset.DetermineEncoding, both for pages that browsers
+// would show garbled until the user picked an encoding: it guesses from the first
+// 1024 bytes only, so undeclared UTF-8 whose first accent comes later would be
+// read as Windows-1252, while the guess here looks at the whole page; and a page
+// labelled Windows-1252 that is valid, non-ASCII UTF-8 is read as UTF-8.
 func decode(data []byte) (string, string, error) {
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		return string(data[3:]), "utf-8", nil
@@ -38,7 +43,19 @@ func decode(data []byte) (string, string, error) {
 	if text.LooksBinary(data) {
 		return "", "", ErrBinary
 	}
-	if enc, name := metaCharset(data[:min(len(data), metaScanLen)]); enc != nil {
+	head := data[:min(len(data), metaScanLen)]
+	enc, name := metaCharset(head)
+	if enc == nil {
+		enc, name = xmlCharset(head)
+	}
+	if name == "windows-1252" && utf8.Valid(data) && !ascii(data) {
+		// Declared Windows-1252 (or Latin-1) but valid UTF-8 with non-ASCII
+		// letters: the page was re-encoded without fixing its label, as
+		// CMS exports and "save as" copies do. Real Windows-1252 text is
+		// practically never valid UTF-8 (it would need pairs like "Ã©").
+		return string(data), "utf-8", nil
+	}
+	if enc != nil {
 		if name == "utf-8" {
 			// Invalid bytes are replaced later, by text.Normalize.
 			return string(data), name, nil
@@ -123,4 +140,29 @@ func contentCharset(v string) string {
 		v = v[:j]
 	}
 	return v
+}
+
+// xmlDecl matches the encoding in an XHTML page's XML declaration, which the
+// HTML standard ignores but old XHTML exports rely on when they carry no <meta>.
+var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+
+func xmlCharset(head []byte) (encoding.Encoding, string) {
+	m := xmlDecl.FindSubmatch(head)
+	if m == nil {
+		return nil, ""
+	}
+	enc, name := charset.Lookup(string(m[1]))
+	if enc == nil || strings.HasPrefix(name, "utf-16") {
+		return nil, ""
+	}
+	return enc, name
+}
+
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

@@ -5,10 +5,11 @@
 // and footer.
 //
 // Choices worth knowing:
-//   - The title prefers og:title, then the first <h1> of the article, then
-//     <title> without its site suffix ("... | United Nations"). The <h1> stays in
-//     the body too: it is part of what a reader reads, and entity offsets must
-//     point into text a reader recognises.
+//   - The title prefers og:title, then the first <h1> of the article (or of the
+//     main region around it), then <title> without its site suffix
+//     ("... | United Nations"). An <h1> inside the article stays in the body too:
+//     it is part of what a reader reads, and entity offsets must point into text
+//     a reader recognises.
 //   - The date comes from metadata (article:published_time and its cousins, or
 //     schema.org datePublished in JSON-LD) or a <time datetime>, taken as written without converting time zones; when the
 //     page has neither, Date is "" and the entity extractor finds dates in the text.
@@ -117,12 +118,12 @@ func extract(d *goquery.Document) *parse.Document {
 	}
 	doc.Body = w.String()
 
-	switch {
-	case metas["og:title"] != "":
-		doc.Title = stripSite(clean(metas["og:title"]), site, false)
+	// An og:title that is only the site's name says nothing about the page.
+	if og := stripSite(clean(metas["og:title"]), site, false); !strings.EqualFold(og, site) {
+		doc.Title = og
 	}
 	if doc.Title == "" {
-		doc.Title = clean(root.Find("h1").First().Text())
+		doc.Title = headingTitle(root)
 	}
 	if doc.Title == "" {
 		doc.Title = stripSite(pageTitle, site, true)
@@ -132,6 +133,17 @@ func extract(d *goquery.Document) *parse.Document {
 	}
 	doc.Title = text.Truncate(doc.Title, text.MaxTitle)
 	return doc
+}
+
+// headingTitle is the first <h1> of the article; when the article has none, the
+// first of the main region around it, where CMSs often put the page heading
+// (<main><h1>...</h1><article>...</article></main>). That heading then is not in
+// the body, which holds the article only.
+func headingTitle(root *goquery.Selection) string {
+	if t := clean(root.Find("h1").First().Text()); t != "" {
+		return t
+	}
+	return clean(root.Closest("main, [role=main]").Find("h1").First().Text())
 }
 
 // junk is removed wherever it is: none of it is text a reader reads. <form> is

@@ -243,6 +243,8 @@ func TestTitle(t *testing.T) {
 		name, html, want string
 	}{
 		{"og:title first", page(`<title>T | Site</title><meta property="og:title" content="From OG">`, `<article><h1>From H1</h1></article>`), "From OG"},
+		{"h1 of main around an article without one", page(`<title>T | Site</title>`, `<main><h1>Page heading</h1><article><p>`+strings.Repeat("Body text. ", 20)+`</p></article></main>`), "Page heading"},
+		{"og:title that is only the site name ignored", page(`<meta property="og:title" content="UNODC"><meta property="og:site_name" content="UNODC">`, `<article><h1>From H1</h1></article>`), "From H1"},
 		{"h1 in article before title", page(`<title>From title | Site</title>`, `<header><h1>Logo</h1></header><article><h1>From H1</h1><p>text</p></article>`), "From H1"},
 		{"site h1 in header ignored", page(`<title>Committee adopts report | United Nations</title>`, `<header><h1>United Nations</h1></header><p>text</p>`), "Committee adopts report"},
 		{"pipe suffix", page(`<title>Committee adopts report | United Nations</title>`, ``), "Committee adopts report"},
@@ -343,6 +345,54 @@ func TestBody(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Small encoding cases that need no realistic page around them.
+func TestEncoding(t *testing.T) {
+	tests := []struct {
+		name      string
+		data      []byte
+		wantTitle string
+		wantEnc   string
+	}{
+		{"mislabelled UTF-8 read as UTF-8", []byte(`<meta charset="windows-1252"><title>Côte d’Ivoire</title>`), "Côte d’Ivoire", "utf-8"},
+		{"ASCII labelled Windows-1252 keeps its label", []byte(`<meta charset="windows-1252"><title>Cote</title>`), "Cote", "windows-1252"},
+		{"XML declaration", []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<html><title>C\xf4te</title></html>"), "Côte", "windows-1252"},
+		{"meta wins over XML declaration", []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<html><head><meta charset=\"koi8-r\"><title>\xf0\xd2\xc5\xc4\xd3\xc5\xc4\xc1\xd4\xc5\xcc\xd8</title></head></html>"), "Председатель", "koi8-r"},
+		{"meta late in a long head", []byte("<head><style>" + strings.Repeat("p{}", 2000) + "</style><meta http-equiv=\"content-type\" content=\"text/html; charset=windows-1251\"><title>\xcc\xe8\xf0</title>"), "Мир", "windows-1251"},
+		{"UTF-8 BOM", []byte("\xef\xbb\xbf<title>Café</title>"), "Café", "utf-8"},
+		{"UTF-16BE with BOM", append([]byte{0xfe, 0xff}, utf16be("<title>Café</title>")...), "Café", "utf-16be"},
+		// Without a BOM the HTML standard would read UTF-16 as Windows-1252;
+		// text.UTF16 recognises the NUL pattern of Latin-script UTF-16.
+		{"UTF-16LE without BOM", utf16le("<html><title>Café</title><p>text</p></html>"), "Café", "utf-16le"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := html.Parser{}.Parse(context.Background(), tt.data)
+			if err != nil {
+				t.Fatalf("Parse(%q) error = %v", tt.data, err)
+			}
+			if doc.Title != tt.wantTitle || doc.Meta["encoding"] != tt.wantEnc {
+				t.Errorf("Parse(%q) title, encoding = %q, %q; want %q, %q", tt.data, doc.Title, doc.Meta["encoding"], tt.wantTitle, tt.wantEnc)
+			}
+		})
+	}
+}
+
+func utf16le(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8)) // BMP only, enough for these tests
+	}
+	return b
+}
+
+func utf16be(s string) []byte {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r>>8), byte(r))
+	}
+	return b
 }
 
 func TestParseBinary(t *testing.T) {
