@@ -33,8 +33,8 @@ func Label(kind, id string) string {
 }
 
 var (
-	reSC = regexp.MustCompile(`(?i)^(?:(?:the\s+)?(?:united\s+nations\s+|un\s+)?(?:security\s+council\s+|sc\s+)?(?:resolutions?|res\.?)\s*(?:no\.?\s*)?|s\s*/\s*res\s*/\s*|unscr\s*|scr\s*)?(\d{1,4})\s*(?:\(\s*(\d{4})\s*\)|of\s+(\d{4})|\s(\d{4}))?$`)
-	reGA = regexp.MustCompile(`(?i)^(?:(?:general\s+assembly\s+|unga\s+|ga\s+)?(?:resolutions?|res\.?)\s*|a\s*/\s*res\s*/\s*)?(\d{1,3})\s*/\s*(\d{1,4})(?:\s*\(\s*\d{4}\s*\))?$`)
+	reSC  = regexp.MustCompile(`(?i)^(?:(?:the\s+)?(?:united\s+nations\s+|un\s+)?(?:security\s+council\s+|sc\s+)?(?:resolutions?|res\.?)\s*(?:no\.?\s*)?|s\s*/\s*res\s*/\s*|unscr\s*|scr\s*)?(\d{1,4})\s*(?:\(\s*(\d{4})\s*\)|of\s+(\d{4})|\s(\d{4}))?$`)
+	reGA  = regexp.MustCompile(`(?i)^(?:(?:general\s+assembly\s+|unga\s+|ga\s+)?(?:resolutions?|res\.?)\s*|a\s*/\s*res\s*/\s*)?(\d{1,3})\s*/\s*(\d{1,4})(?:\s*\(\s*\d{4}\s*\))?$`)
 	reISO = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
 )
 

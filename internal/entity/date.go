@@ -213,6 +213,8 @@ func scanDates(body string, toks []token, out []Mention) []Mention {
 			if ok {
 				out = append(out, m)
 				i = next - 1
+			} else if a.y != 0 && a.d != 0 {
+				i = j - 1 // "31 February 2019" is no date, nor is its "February 2019"
 			}
 			continue
 		}

@@ -88,7 +88,7 @@ var orgHeads = map[string]bool{
 	"partnership": true, "force": true, "structure": true, "league": true, "community": true,
 	"authority": true, "foundation": true, "entity": true, "board": true, "panel": true,
 	"coalition": true, "mechanism": true, "programme": true, "program": true, "federation": true,
-	"institution": true, "academy": true, "society": true, "service": true, "unit": true,
+	"institution": true, "academy": true, "society": true,
 }
 
 // nationalWords mark a national body, which DESIGN.md says is not an
@@ -309,8 +309,15 @@ func longForm(body string, toks []token, p int, acr string) int {
 			return -1
 		}
 	}
-	if !startsUpper(toks[first].text(body)) || !orgHeads[toks[p-1].norm] {
+	if !startsUpper(toks[first].text(body)) {
 		return -1
 	}
-	return first
+	// The head noun may come last ("... Network") or first ("International
+	// Centre for Counter-Terrorism").
+	for j := first; j < p; j++ {
+		if orgHeads[toks[j].norm] {
+			return first
+		}
+	}
+	return -1
 }

@@ -25,7 +25,7 @@ var notEntitiesTSV string
 type gazKind uint8
 
 const (
-	gOrg   gazKind = iota + 1
+	gOrg gazKind = iota + 1
 	gCountry
 	gAdjective // a country adjective: counts only before a noun
 	gBlock     // not an entity; claims its span so nothing fires inside
@@ -340,8 +340,8 @@ func (v *variant) accepts(body string, toks []token, idx []int) bool {
 
 // gazMatch is one name found in the text.
 type gazMatch struct {
-	kind       gazKind
-	id         string
+	kind        gazKind
+	id          string
 	first, last int // token indexes, inclusive
 }
 

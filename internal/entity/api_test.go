@@ -1,0 +1,256 @@
+package entity
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCanonical(t *testing.T) {
+	tests := []struct {
+		kind, typed string
+		want        string
+		ok          bool
+	}{
+		{Resolution, "1373", "S/RES/1373 (2001)", true},
+		{Resolution, "resolution 1373", "S/RES/1373 (2001)", true},
+		{Resolution, "Resolution 1373", "S/RES/1373 (2001)", true},
+		{Resolution, "UNSCR 1373", "S/RES/1373 (2001)", true},
+		{Resolution, "S/RES/1373", "S/RES/1373 (2001)", true},
+		{Resolution, "S/RES/1373 (2001)", "S/RES/1373 (2001)", true},
+		{Resolution, "s/res/1373(2001)", "S/RES/1373 (2001)", true},
+		{Resolution, "  resolution  1373 of 2001 ", "S/RES/1373 (2001)", true},
+		{Resolution, "Security Council resolution 2396 (2017)", "S/RES/2396 (2017)", true},
+		{Resolution, "2195 (2015)", "S/RES/2195 (2014)", true},
+		{Resolution, "60/288", "A/RES/60/288", true},
+		{Resolution, "A/RES/60/288", "A/RES/60/288", true},
+		{Resolution, "a/res/72/284", "A/RES/72/284", true},
+		{Resolution, "General Assembly resolution 60/288", "A/RES/60/288", true},
+		{Resolution, "9999", "", false},
+		{Resolution, "0", "", false},
+		{Resolution, "terrorism", "", false},
+		{Resolution, "", "", false},
+		{Organization, "cted", "CTED", true},
+		{Organization, "CTED", "CTED", true},
+		{Organization, "Counter-Terrorism Committee Executive Directorate", "CTED", true},
+		{Organization, "counter terrorism committee executive directorate", "CTED", true},
+		{Organization, "the Counter-Terrorism Committee", "CTC", true},
+		{Organization, "un women", "UN Women", true},
+		{Organization, "UN Women", "UN Women", true},
+		{Organization, "Organisation for Security and Co-operation in Europe", "OSCE", true},
+		{Organization, "cis-atc", "CIS-ATC", true},
+		{Organization, "1267 committee", "1267 Committee", true},
+		{Organization, "Interpol", "INTERPOL", true},
+		{Organization, "United Nations", "", false},
+		{Organization, "ISIL", "", false},
+		{Country, "Kyrgyz Republic", "KGZ", true},
+		{Country, "kgz", "KGZ", true},
+		{Country, "Kyrgyzstan", "KGZ", true},
+		{Country, "kyrgyzstan", "KGZ", true},
+		{Country, "Turkey", "TUR", true},
+		{Country, "Côte d’Ivoire", "CIV", true},
+		{Country, "Iraqi", "IRQ", true},
+		{Country, "Atlantis", "", false},
+		{Date, "2019-12-03", "2019-12-03", true},
+		{Date, "2019-12", "2019-12", true},
+		{Date, "2019", "2019", true},
+		{Date, "3 December 2019", "2019-12-03", true},
+		{Date, "December 3, 2019", "2019-12-03", true},
+		{Date, "December 2019", "2019-12", true},
+		{Date, "from 3 to 5 December 2019", "2019-12-03/2019-12-05", true},
+		{Date, "2019-12-03/2019-12-05", "2019-12-03/2019-12-05", true},
+		{Date, "2019-02-30", "", false},
+		{Date, "2019-12-05/2019-12-03", "", false},
+		{Date, "last year", "", false},
+		{Date, "3 December 2019 and 4 December 2019", "", false},
+		{"nonsense", "x", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.kind+"/"+tc.typed, func(t *testing.T) {
+			got, ok := Canonical(tc.kind, tc.typed)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("Canonical(%q, %q) = %q, %v, want %q, %v", tc.kind, tc.typed, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
+
+func TestLabel(t *testing.T) {
+	tests := []struct{ kind, id, want string }{
+		{Resolution, "S/RES/1373 (2001)", "S/RES/1373 (2001)"},
+		{Organization, "CTED", "Counter-Terrorism Committee Executive Directorate (CTED)"},
+		{Organization, "World Bank", "World Bank"},
+		{Organization, "No Such Body", "No Such Body"},
+		{Country, "KGZ", "Kyrgyzstan"},
+		{Country, "XXX", "XXX"},
+		{Date, "2019-12-03", "3 December 2019"},
+		{Date, "2019-12", "December 2019"},
+		{Date, "2019", "2019"},
+		{Date, "2019-12-03/2019-12-05", "3–5 December 2019"},
+		{Date, "2019-11-30/2019-12-02", "30 November – 2 December 2019"},
+		{Date, "2019-12-30/2020-01-02", "30 December 2019 – 2 January 2020"},
+		{Date, "2013/2016", "2013–2016"},
+		{Date, "garbage", "garbage"},
+		{"other", "x", "x"},
+	}
+	for _, tc := range tests {
+		if got := Label(tc.kind, tc.id); got != tc.want {
+			t.Errorf("Label(%q, %q) = %q, want %q", tc.kind, tc.id, got, tc.want)
+		}
+	}
+}
+
+func TestDocType(t *testing.T) {
+	tests := []struct{ name, title, body, want string }{
+		{"press release words", "Press Release", "Something happened.", TypePressRelease},
+		{"press number", "Security Council Press Statement on Terrorist Attack", "SC/14040\n\nThe members of the Security Council condemned", TypeStatement},
+		{"press number only", "Counter-Terrorism Committee welcomes new members", "SC/14040\n\nText.", TypePressRelease},
+		{"meetings coverage", "Speakers Call for Action", "Meetings Coverage\nSecurity Council\n8560th Meeting (AM)\nSC/14040", TypeMeetingCoverage},
+		{"banner is not a type", "CTED meets partners", "Meetings Coverage and Press Releases\nThe Directorate met.", TypePressRelease},
+		{"report of", "Report of the Secretary-General on the threat posed by ISIL", "S/2019/612", TypeReport},
+		{"report title", "Global survey report 2021", "", TypeReport},
+		{"statement by", "Statement by the Chair of the Counter-Terrorism Committee", "", TypeStatement},
+		{"headline verb", "CTED conducts second follow-up assessment visit to the Kyrgyz Republic", "The Directorate conducted a visit.", TypePressRelease},
+		{"nothing", "Annex", "A list of names.", TypeOther},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := DocType(tc.title, tc.body); got != tc.want {
+				t.Errorf("DocType(%q, %q) = %q, want %q", tc.title, tc.body, got, tc.want)
+			}
+		})
+	}
+	for _, id := range Types {
+		if TypeLabel(id) == id {
+			t.Errorf("TypeLabel(%q) has no label", id)
+		}
+	}
+	if got := TypeLabel("press-release"); got != "Press release" {
+		t.Errorf("TypeLabel(press-release) = %q", got)
+	}
+}
+
+func TestDocumentDate(t *testing.T) {
+	tests := []struct{ body, want string }{
+		{"New York, 5 December 2019 - Since 2013 ...", "2019-12-05"},
+		{"In December 2019, from 3 to 5 December 2019", "2019-12-03"},
+		{"Since 2013 and in December 2019", ""},
+		{"", ""},
+	}
+	for _, tc := range tests {
+		if got := DocumentDate(tc.body); got != tc.want {
+			t.Errorf("DocumentDate(%q) = %q, want %q", tc.body, got, tc.want)
+		}
+	}
+}
+
+func TestDataFiles(t *testing.T) {
+	g, err := loadGazetteer(organizationsTSV, countriesTSV, notEntitiesTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := g.entries[gOrg]; n < 150 {
+		t.Errorf("%d organizations, want at least 150", n)
+	}
+	// 193 Member States and 2 observer States.
+	if n := g.entries[gCountry]; n != 195 {
+		t.Errorf("%d countries, want 195", n)
+	}
+	years, err := loadYears(resolutionYearsTSV)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ n, year int }{{1, 1946}, {1267, 1999}, {1373, 2001}, {1624, 2005}, {2178, 2014}, {2195, 2014}, {2253, 2015}, {2396, 2017}, {2462, 2019}, {2482, 2019}, {2617, 2021}, {2722, 2024}} {
+		if y, ok := resolutionYear(tc.n); !ok || y != tc.year {
+			t.Errorf("resolutionYear(%d) = %d, %v, want %d", tc.n, y, ok, tc.year)
+		}
+	}
+	if years[len(years)-1].year < 2026 {
+		t.Errorf("year table ends in %d", years[len(years)-1].year)
+	}
+
+	bad := []struct{ name, orgs, countries, blocks string }{
+		{"org fields", "CTED\tname", countriesTSV, notEntitiesTSV},
+		{"org duplicate", "X\tName One\t\nX\tName Two\t", countriesTSV, notEntitiesTSV},
+		{"name of two ids", "X\tSame Name\t\nY\tSame Name\t", countriesTSV, notEntitiesTSV},
+		{"country code", organizationsTSV, "kg\tK\tK\t\t", notEntitiesTSV},
+		{"empty", organizationsTSV, "# only a comment\n", notEntitiesTSV},
+	}
+	for _, tc := range bad {
+		if _, err := loadGazetteer(tc.orgs, tc.countries, tc.blocks); err == nil {
+			t.Errorf("%s: loadGazetteer accepted bad data", tc.name)
+		}
+	}
+	if _, err := loadYears("1946\t1\n1948\t10\n"); err == nil {
+		t.Error("loadYears accepted a gap")
+	}
+	if _, err := loadYears("1946\t1\n1947\tx\n"); err == nil {
+		t.Error("loadYears accepted a non-number")
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	body := "Kyrgyzstan’s Co-operation\n\nS/RES/2396(2017) d’Ivoire"
+	var got []string
+	for _, tk := range tokenize(body, nil) {
+		got = append(got, tk.norm)
+	}
+	want := []string{"kyrgyzstan", "'s", "co", "-", "operation", "s", "/", "res", "/", "2396", "(", "2017", ")", "d'ivoire"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("tokenize(%q) (-want +got):\n%s", body, diff)
+	}
+}
+
+func FuzzExtract(f *testing.F) {
+	b, _ := os.ReadFile(filepath.Join("testdata", "seedlike.txt"))
+	f.Add(string(b))
+	for _, s := range []string{
+		"resolutions 1373 (2001), 1624 (2005) and 2178 (2014)", "S/RES/2396(2017)", "A/RES/60/288",
+		"from 3 to 5 December 2019", "December 3-5, 2019", "2019-12-03", "Kyrgyzstan’s", "(CTED)",
+		"the Foo Bar Centre (FBC)", "(", "S/RES/", "resolution 99999999999999999999", "3–", "Côte d’",
+		"\xff\xfe", "UN-", "mid-2019", "between 2014 and 2019",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		ms := Extract(body)
+		for i, m := range ms {
+			if m.Start < 0 || m.End > len(body) || m.Start >= m.End {
+				t.Fatalf("mention %d %+v outside body of %d bytes", i, m, len(body))
+			}
+			if m.Text != body[m.Start:m.End] {
+				t.Fatalf("mention %d: Text %q != body slice", i, m.Text)
+			}
+			if utf8.ValidString(body) && (!utf8.RuneStart(body[m.Start]) || m.End < len(body) && !utf8.RuneStart(body[m.End])) {
+				t.Fatalf("mention %d %+v not on rune boundaries", i, m)
+			}
+			if !canonicalID(m.Kind, m.ID) {
+				t.Fatalf("mention %d %+v: id not canonical", i, m)
+			}
+		}
+		for _, k := range Kinds {
+			if id, ok := Canonical(k, body); ok && strings.TrimSpace(id) == "" {
+				t.Fatalf("Canonical(%q, %q) = empty id, true", k, body)
+			}
+		}
+		_ = DocType(body, body)
+		_ = DocumentDate(body)
+	})
+}
+
+func BenchmarkExtract(b *testing.B) {
+	data, err := os.ReadFile(filepath.Join("testdata", "seedlike.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := string(data)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		Extract(body)
+	}
+}

@@ -1,0 +1,347 @@
+package entity
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// found is a mention reduced to what the table tests compare.
+type found struct {
+	ID, Text, Warning string
+}
+
+func ofKind(ms []Mention, kind string) []found {
+	var out []found
+	for _, m := range ms {
+		if m.Kind == kind {
+			out = append(out, found{m.ID, m.Text, m.Warning})
+		}
+	}
+	return out
+}
+
+type extractCase struct {
+	name string
+	in   string
+	want []found
+}
+
+func runKind(t *testing.T, kind string, cases []extractCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ms := Extract(tc.in)
+			checkInvariants(t, tc.in, ms)
+			got := ofKind(ms, kind)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Extract(%q) %s mentions (-want +got):\n%s", tc.in, kind, diff)
+			}
+		})
+	}
+}
+
+func TestResolutions(t *testing.T) {
+	runKind(t, Resolution, []extractCase{
+		{"single", "It recalled resolution 1373 (2001).", []found{{"S/RES/1373 (2001)", "resolution 1373 (2001)", ""}}},
+		{"capitalised", "Resolution 2396 (2017) asks States", []found{{"S/RES/2396 (2017)", "Resolution 2396 (2017)", ""}}},
+		{"list", "resolutions 1373 (2001), 1624 (2005) and 2178 (2014) apply", []found{
+			{"S/RES/1373 (2001)", "resolutions 1373 (2001)", ""},
+			{"S/RES/1624 (2005)", "1624 (2005)", ""},
+			{"S/RES/2178 (2014)", "2178 (2014)", ""},
+		}},
+		{"list with oxford comma and or", "resolutions 1267 (1999), 1989 (2011), and 2253 (2015) or 2368 (2017)", []found{
+			{"S/RES/1267 (1999)", "resolutions 1267 (1999)", ""},
+			{"S/RES/1989 (2011)", "1989 (2011)", ""},
+			{"S/RES/2253 (2015)", "2253 (2015)", ""},
+			{"S/RES/2368 (2017)", "2368 (2017)", ""},
+		}},
+		{"list introduced", "recent Council resolutions, including 2396 (2017), 2462 (2019), 2482 (2019) and other texts", []found{
+			{"S/RES/2396 (2017)", "2396 (2017)", ""},
+			{"S/RES/2462 (2019)", "2462 (2019)", ""},
+			{"S/RES/2482 (2019)", "2482 (2019)", ""},
+		}},
+		{"symbol", "see S/RES/2396 (2017).", []found{{"S/RES/2396 (2017)", "S/RES/2396 (2017)", ""}}},
+		{"symbol glued year", "see S/RES/2396(2017).", []found{{"S/RES/2396 (2017)", "S/RES/2396(2017)", ""}}},
+		{"symbol no year", "see S/RES/2396 and more", []found{{"S/RES/2396 (2017)", "S/RES/2396", ""}}},
+		{"UNSCR", "under UNSCR 1540, States", []found{{"S/RES/1540 (2004)", "UNSCR 1540", ""}}},
+		{"Council resolution", "Council resolution 2253 was adopted", []found{{"S/RES/2253 (2015)", "resolution 2253", ""}}},
+		{"Security Council resolution", "Security Council resolution 2253 (2015) extends", []found{{"S/RES/2253 (2015)", "resolution 2253 (2015)", ""}}},
+		{"of year", "resolution 1373 of 2001 obliges", []found{{"S/RES/1373 (2001)", "resolution 1373 of 2001", ""}}},
+		{"paragraph of", "paragraph 6 of resolution 2396 (2017) says", []found{{"S/RES/2396 (2017)", "resolution 2396 (2017)", ""}}},
+		{"line break", "in line with resolution\n1373 (2001) and", []found{{"S/RES/1373 (2001)", "resolution\n1373 (2001)", ""}}},
+		{"line break in list", "resolutions 1373 (2001),\n1624 (2005)", []found{
+			{"S/RES/1373 (2001)", "resolutions 1373 (2001)", ""},
+			{"S/RES/1624 (2005)", "1624 (2005)", ""},
+		}},
+		{"no year gets its year", "resolution 1373 requires", []found{{"S/RES/1373 (2001)", "resolution 1373", ""}}},
+		{"wrong year", "resolution 2195 (2015) on terrorism", []found{{"S/RES/2195 (2014)", "resolution 2195 (2015)", "year written 2015 does not match resolution 2195, adopted in 2014"}}},
+		{"bare citation with its year", "as in 2396 (2017).", []found{{"S/RES/2396 (2017)", "2396 (2017)", ""}}},
+		{"General Assembly", "General Assembly resolution 60/288 adopted the Strategy", []found{{"A/RES/60/288", "resolution 60/288", ""}}},
+		{"GA symbol", "see A/RES/72/284.", []found{{"A/RES/72/284", "A/RES/72/284", ""}}},
+		{"GA list", "General Assembly resolutions 60/288 and 72/284", []found{
+			{"A/RES/60/288", "resolutions 60/288", ""},
+			{"A/RES/72/284", "72/284", ""},
+		}},
+		{"numbers are not resolutions", "over 800 nationals; paragraph 11; in 2019; 150 women", nil},
+		{"1267 Committee is not a resolution", "the 1267 Committee met", nil},
+		{"Human Rights Council resolution", "Human Rights Council resolution 35/34", nil},
+		{"old Assembly style", "General Assembly resolution 2625 (XXV)", nil},
+		{"future number", "resolution 9999 (2001)", nil},
+	})
+}
+
+func TestOrganizations(t *testing.T) {
+	runKind(t, Organization, []extractCase{
+		{"defined acronym joins the name", "the Counter-Terrorism Committee Executive Directorate (CTED) visited", []found{{"CTED", "Counter-Terrorism Committee Executive Directorate (CTED)", ""}}},
+		{"acronym", "CTED experts", []found{{"CTED", "CTED", ""}}},
+		{"acronym case matters", "cted experts and the Cted", nil},
+		{"CTC written out", "the Security Council Counter-Terrorism Committee and the Counter-Terrorism Committee’s work", []found{
+			{"CTC", "Security Council Counter-Terrorism Committee", ""},
+			{"CTC", "Counter-Terrorism Committee", ""},
+		}},
+		{"the Committee alone", "the Committee’s recommendations", nil},
+		{"UN Women", "the United Nations Entity for Gender Equality and Women’s Empowerment (UN Women) and UN-Women", []found{
+			{"UN Women", "United Nations Entity for Gender Equality and Women’s Empowerment (UN Women)", ""},
+			{"UN Women", "UN-Women", ""},
+		}},
+		{"spellings", "the Organization for Security and Co-operation in Europe, the Organisation for Security and Cooperation in Europe", []found{
+			{"OSCE", "Organization for Security and Co-operation in Europe", ""},
+			{"OSCE", "Organisation for Security and Cooperation in Europe", ""},
+		}},
+		{"combatting", "Eurasian Group on Combating Money Laundering and Financing of Terrorism (EAG) and the Eurasian Group for Combatting Money Laundering and Terrorism Financing", []found{
+			{"EAG", "Eurasian Group on Combating Money Laundering and Financing of Terrorism (EAG)", ""},
+			{"EAG", "Eurasian Group for Combatting Money Laundering and Terrorism Financing", ""},
+		}},
+		{"sub-unit is its parent", "the OSCE Programme Office in Bishkek and the Programme Office of the UNODC", []found{
+			{"OSCE", "OSCE Programme Office in Bishkek", ""},
+			{"UNODC", "UNODC", ""},
+		}},
+		{"monitoring team", "the Monitoring Team of the Security Council Committee established pursuant to resolutions 1267 (1999), 1989 (2011) and 2253 (2015) concerning ISIL", []found{
+			{"1267 Monitoring Team", "Monitoring Team of the Security Council Committee established pursuant to resolutions 1267", ""},
+		}},
+		{"1267 Committee", "the 1267 Committee and the 1540 Committee", []found{{"1267 Committee", "1267 Committee", ""}, {"1540 Committee", "1540 Committee", ""}}},
+		{"CIS-ATC", "the Anti-Terrorist Centre of the Commonwealth of Independent States (CIS-ATC) and the CIS-ATC", []found{
+			{"CIS-ATC", "Anti-Terrorist Centre of the Commonwealth of Independent States (CIS-ATC)", ""},
+			{"CIS-ATC", "CIS-ATC", ""},
+		}},
+		{"INTERPOL", "INTERPOL and Interpol", []found{{"INTERPOL", "INTERPOL", ""}, {"INTERPOL", "Interpol", ""}}},
+		{"not organizations", "the United Nations, the Security Council, the General Assembly, the Secretariat, ISIL, Al-Qaida and Da’esh", nil},
+		{"learned acronym of a known name", "the Office of Counter-Terrorism (OCT) said. Later OCT added", []found{
+			{"UNOCT", "Office of Counter-Terrorism (OCT)", ""},
+			{"UNOCT", "OCT", ""},
+		}},
+		{"learned unknown organization", "the International Centre for Counter-Terrorism (ICCT) met; ICCT will report", []found{
+			{"ICCT", "International Centre for Counter-Terrorism (ICCT)", ""},
+			{"ICCT", "ICCT", ""},
+		}},
+		{"financial intelligence unit is national", "the Financial Intelligence Unit (FIU) and the FIU", nil},
+		{"not an organization acronym", "Advance Passenger Information (API) and foreign terrorist fighters (FTFs); API data", nil},
+		{"national body", "the State Committee for National Security (SCNS) of Kyrgyzstan", nil},
+		{"SCO RATS", "the Regional Anti-Terrorist Structure of the Shanghai Cooperation Organization", []found{{"SCO RATS", "Regional Anti-Terrorist Structure of the Shanghai Cooperation Organization", ""}}},
+		{"line break in a name", "the United Nations Office on\nDrugs and Crime", []found{{"UNODC", "United Nations Office on\nDrugs and Crime", ""}}},
+	})
+}
+
+func TestCountries(t *testing.T) {
+	runKind(t, Country, []extractCase{
+		{"official and short", "the Kyrgyz Republic, also Kyrgyzstan", []found{{"KGZ", "Kyrgyz Republic", ""}, {"KGZ", "Kyrgyzstan", ""}}},
+		{"possessive", "Kyrgyzstan’s approach and Iraq's", []found{{"KGZ", "Kyrgyzstan", ""}, {"IRQ", "Iraq", ""}}},
+		{"adjective before a noun", "the Kyrgyz authorities and Iraqi forces", []found{{"KGZ", "Kyrgyz", ""}, {"IRQ", "Iraqi", ""}}},
+		{"adjective pair", "Syrian and Iraqi nationals", []found{{"SYR", "Syrian", ""}, {"IRQ", "Iraqi", ""}}},
+		{"adjective alone", "spoke in Kyrgyz.", nil},
+		{"inside a group's name", "the Islamic State in Iraq and the Levant (ISIL) and ISIL", nil},
+		{"longest match", "the Republic of Korea and the Democratic People’s Republic of Korea", []found{{"KOR", "Republic of Korea", ""}, {"PRK", "Democratic People’s Republic of Korea", ""}}},
+		{"Türkiye", "Türkiye, formerly Turkey", []found{{"TUR", "Türkiye", ""}, {"TUR", "Turkey", ""}}},
+		{"apostrophes", "Côte d'Ivoire and Côte d’Ivoire", []found{{"CIV", "Côte d'Ivoire", ""}, {"CIV", "Côte d’Ivoire", ""}}},
+		{"Syria", "Syria and the Syrian Arab Republic", []found{{"SYR", "Syria", ""}, {"SYR", "Syrian Arab Republic", ""}}},
+		{"the", "the Democratic Republic of the Congo and the Congo", []found{{"COD", "Democratic Republic of the Congo", ""}, {"COG", "Congo", ""}}},
+		{"hyphenated", "Guinea-Bissau and Guinea", []found{{"GNB", "Guinea-Bissau", ""}, {"GIN", "Guinea", ""}}},
+		{"not inside an organization", "the Commonwealth of Independent States and the Organization of American States", nil},
+		{"cities are not countries", "the office in Bishkek", nil},
+		{"case", "chad and CHAD and Chad", []found{{"TCD", "CHAD", ""}, {"TCD", "Chad", ""}}},
+		{"observer States", "the Holy See and the State of Palestine", []found{{"VAT", "Holy See", ""}, {"PSE", "State of Palestine", ""}}},
+	})
+}
+
+func TestDates(t *testing.T) {
+	runKind(t, Date, []extractCase{
+		{"day", "on 3 December 2019 the", []found{{"2019-12-03", "3 December 2019", ""}}},
+		{"american", "on December 3, 2019 the", []found{{"2019-12-03", "December 3, 2019", ""}}},
+		{"iso", "on 2019-12-03 the", []found{{"2019-12-03", "2019-12-03", ""}}},
+		{"from to", "from 3 to 5 December 2019", []found{{"2019-12-03/2019-12-05", "3 to 5 December 2019", ""}}},
+		{"hyphen", "3-5 December 2019", []found{{"2019-12-03/2019-12-05", "3-5 December 2019", ""}}},
+		{"en dash", "3–5 December 2019", []found{{"2019-12-03/2019-12-05", "3–5 December 2019", ""}}},
+		{"across months", "30 November to 2 December 2019", []found{{"2019-11-30/2019-12-02", "30 November to 2 December 2019", ""}}},
+		{"american range", "December 3-5, 2019", []found{{"2019-12-03/2019-12-05", "December 3-5, 2019", ""}}},
+		{"between", "between 3 and 5 December 2019", []found{{"2019-12-03/2019-12-05", "3 and 5 December 2019", ""}}},
+		{"month", "in December 2019", []found{{"2019-12", "December 2019", ""}}},
+		{"month range", "from December 2019 to January 2020", []found{{"2019-12/2020-01", "December 2019 to January 2020", ""}}},
+		{"since", "Since 2013, over 800 nationals", []found{{"2013", "2013", ""}}},
+		{"in", "visited in 2016.", []found{{"2016", "2016", ""}}},
+		{"year list", "the Committee’s 2012 and 2016 visit recommendations", []found{{"2012", "2012", ""}, {"2016", "2016", ""}}},
+		{"year range", "the 2014–2019 period and from 2013 to 2016", []found{{"2014/2019", "2014–2019", ""}, {"2013/2016", "2013 to 2016", ""}}},
+		{"citation year is not a date", "resolution 1373 (2001) and resolution 1373 of 2001", nil},
+		{"relative", "last year and this year", nil},
+		{"numbers", "over 800 nationals, 230-250 dead, 2019 persons, S/2019/123", nil},
+		{"invalid day", "31 February 2019", nil},
+		{"may is a verb", "States may 3 times", nil},
+		{"ordinal", "on the 3rd of December? no: December 3rd, 2019", []found{{"2019-12-03", "December 3rd, 2019", ""}}},
+	})
+}
+
+// checkInvariants asserts what every caller relies on: Text is the body
+// slice, offsets are inside the body on rune boundaries, ids are canonical,
+// and the order is by Start then End.
+func checkInvariants(t *testing.T, body string, ms []Mention) {
+	t.Helper()
+	for i, m := range ms {
+		if m.Start < 0 || m.End > len(body) || m.Start >= m.End {
+			t.Fatalf("mention %d %+v: offsets outside body of %d bytes", i, m, len(body))
+		}
+		if !utf8.RuneStart(body[m.Start]) || m.End < len(body) && !utf8.RuneStart(body[m.End]) {
+			t.Errorf("mention %d %+v: offsets not on rune boundaries", i, m)
+		}
+		if m.Text != body[m.Start:m.End] {
+			t.Errorf("mention %d: Text %q != body[%d:%d] %q", i, m.Text, m.Start, m.End, body[m.Start:m.End])
+		}
+		if !canonicalID(m.Kind, m.ID) {
+			t.Errorf("mention %d %+v: id not canonical", i, m)
+		}
+		if i > 0 && (ms[i-1].Start > m.Start || ms[i-1].Start == m.Start && ms[i-1].End > m.End) {
+			t.Errorf("mentions %d and %d out of order", i-1, i)
+		}
+	}
+}
+
+var (
+	reResolutionID = regexp.MustCompile(`^(?:S/RES/[1-9]\d{0,3} \((?:19[4-9]\d|20\d\d)\)|A/RES/[1-9]\d{0,2}/[1-9]\d{0,3})$`)
+	reCountryID    = regexp.MustCompile(`^[A-Z]{3}$`)
+	reDateID       = regexp.MustCompile(`^\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?$`)
+)
+
+func canonicalID(kind, id string) bool {
+	switch kind {
+	case Resolution:
+		return reResolutionID.MatchString(id)
+	case Country:
+		_, ok := gaz.countries[id]
+		return ok && reCountryID.MatchString(id)
+	case Date:
+		if !reDateID.MatchString(id) {
+			return false
+		}
+		got, ok := Canonical(Date, id)
+		return ok && got == id
+	case Organization:
+		return id != "" && strings.TrimSpace(id) == id
+	}
+	return false
+}
+
+// wantSeed is what the seed document (and testdata/seedlike.txt, which says
+// the same things in other words) must yield.
+var wantSeed = map[string][]string{
+	Resolution: {"S/RES/1267 (1999)", "S/RES/1373 (2001)", "S/RES/1624 (2005)", "S/RES/1989 (2011)",
+		"S/RES/2178 (2014)", "S/RES/2253 (2015)", "S/RES/2396 (2017)", "S/RES/2462 (2019)", "S/RES/2482 (2019)"},
+	Organization: {"1267 Monitoring Team", "CIS-ATC", "CSTO", "CTC", "CTED", "EAG", "INTERPOL", "OSCE",
+		"UN Women", "UNOCT", "UNODC", "UNRCCA"},
+	Country: {"IRQ", "KGZ", "SYR"},
+}
+
+func distinct(ms []Mention, kind string) []string {
+	set := map[string]bool{}
+	for _, m := range ms {
+		if m.Kind == kind {
+			set[m.ID] = true
+		}
+	}
+	var out []string
+	for id := range set {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func checkSeed(t *testing.T, body string) {
+	t.Helper()
+	ms := Extract(body)
+	checkInvariants(t, body, ms)
+	for _, kind := range []string{Resolution, Organization, Country} {
+		if diff := cmp.Diff(wantSeed[kind], distinct(ms, kind)); diff != "" {
+			t.Errorf("%s ids (-want +got):\n%s", kind, diff)
+		}
+	}
+	var visit []found
+	for _, m := range ofKind(ms, Date) {
+		if strings.Contains(m.ID, "/") {
+			visit = append(visit, m)
+		}
+	}
+	if diff := cmp.Diff([]found{{"2019-12-03/2019-12-05", "3 to 5 December 2019", ""}}, visit); diff != "" {
+		t.Errorf("visit dates (-want +got):\n%s", diff)
+	}
+	if got := DocumentDate(body); got != "2019-12-03" {
+		t.Errorf("DocumentDate = %q, want 2019-12-03", got)
+	}
+	for _, m := range ms {
+		if m.Kind == Country && strings.Contains(body[max(0, m.Start-20):m.Start], "Islamic State") {
+			t.Errorf("country inside a group's name: %+v", m)
+		}
+	}
+}
+
+func TestSeedlike(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "seedlike.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSeed(t, string(b))
+}
+
+// TestRealSeed runs on the real press release where the project's shared
+// folder is present; it is not part of the repository.
+func TestRealSeed(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "..", "shared", "seed", "*.txt"))
+	if len(files) == 0 {
+		t.Skip("no seed documents in ../../../shared/seed")
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSeed(t, string(b))
+		})
+	}
+}
+
+func TestOverlaps(t *testing.T) {
+	// Only mentions of different kinds may overlap, and never a country or a
+	// date inside an organization's name.
+	b, err := os.ReadFile(filepath.Join("testdata", "seedlike.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms := Extract(string(b))
+	for i := range ms {
+		for j := i + 1; j < len(ms) && ms[j].Start < ms[i].End; j++ {
+			a, c := ms[i], ms[j]
+			if a.Kind == c.Kind {
+				t.Errorf("same-kind overlap: %+v and %+v", a, c)
+			}
+			if a.Kind == Organization && (c.Kind == Country || c.Kind == Date) ||
+				c.Kind == Organization && (a.Kind == Country || a.Kind == Date) {
+				t.Errorf("%s inside an organization: %+v and %+v", c.Kind, a, c)
+			}
+		}
+	}
+}
