@@ -20,6 +20,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
 
+	"dossier/internal/entity"
 	"dossier/internal/search"
 )
 
@@ -429,7 +430,12 @@ func TestDocumentPage(t *testing.T) {
 		s.Find("li a").Each(func(_ int, a *goquery.Selection) { items = append(items, a.Text()) })
 		groups = append(groups, s.Find("h3").Text()+": "+strings.Join(items, ", "))
 	})
-	wantGroups := []string{"Resolutions: S/RES/1373 (2001)", "Organizations: CTED", "Countries: KGZ", "Dates: 2019-12-03/2019-12-05"}
+	wantGroups := []string{
+		"Resolutions: " + entity.Label(entity.Resolution, "S/RES/1373 (2001)"),
+		"Organizations: " + entity.Label(entity.Organization, "CTED"),
+		"Countries: " + entity.Label(entity.Country, "KGZ"),
+		"Dates: " + entity.Label(entity.Date, "2019-12-03/2019-12-05"),
+	}
 	if diff := cmp.Diff(wantGroups, groups); diff != "" {
 		t.Errorf("entity groups (-want +got):\n%s", diff)
 	}

@@ -1,12 +1,16 @@
 package server
 
 import (
+	"html/template"
 	"testing"
 
 	"dossier/internal/entity"
 )
 
 func TestHighlightBody(t *testing.T) {
+	// Labels come from the entity package's gazetteers; the test checks that
+	// they are used and escaped, not what they say.
+	title := func(kind, id string) string { return template.HTMLEscapeString(entity.Label(kind, id)) }
 	m := func(kind, id string, start, end int) entity.Mention {
 		return entity.Mention{Kind: kind, ID: id, Start: start, End: end}
 	}
@@ -20,16 +24,16 @@ func TestHighlightBody(t *testing.T) {
 			want: `a &lt;b&gt; &amp; &#34;c&#34;`},
 		{name: "one mention", body: "CTED visited Kyrgyzstan.",
 			mentions: []entity.Mention{m("country", "KGZ", 13, 23)},
-			want:     `CTED visited <a class="entity entity-country" href="/entities/country/KGZ" title="KGZ">Kyrgyzstan</a>.`},
+			want:     `CTED visited <a class="entity entity-country" href="/entities/country/KGZ" title="` + title("country", "KGZ") + `">Kyrgyzstan</a>.`},
 		{name: "unsorted mentions, id escaped into the path",
 			body:     "resolution 1373 (2001) and CTED",
 			mentions: []entity.Mention{m("organization", "CTED", 27, 31), m("resolution", "S/RES/1373 (2001)", 0, 22)},
 			want: `<a class="entity entity-resolution" href="/entities/resolution/S%2FRES%2F1373%20%282001%29" title="S/RES/1373 (2001)">resolution 1373 (2001)</a>` +
-				` and <a class="entity entity-organization" href="/entities/organization/CTED" title="CTED">CTED</a>`},
+				` and <a class="entity entity-organization" href="/entities/organization/CTED" title="` + title("organization", "CTED") + `">CTED</a>`},
 		{name: "overlap: the earlier, then the longer, wins",
 			body:     "Kyrgyz Republic",
 			mentions: []entity.Mention{m("country", "KGZ", 0, 6), m("country", "KGZ", 0, 15), m("organization", "X", 7, 15)},
-			want:     `<a class="entity entity-country" href="/entities/country/KGZ" title="KGZ">Kyrgyz Republic</a>`},
+			want:     `<a class="entity entity-country" href="/entities/country/KGZ" title="` + title("country", "KGZ") + `">Kyrgyz Republic</a>`},
 		{name: "out of range and empty mentions dropped",
 			body:     "short",
 			mentions: []entity.Mention{m("country", "A", 2, 99), m("country", "B", -1, 2), m("country", "C", 3, 3)},
@@ -41,7 +45,7 @@ func TestHighlightBody(t *testing.T) {
 		{name: "multi-byte mention kept",
 			body:     "in Côte d’Ivoire.",
 			mentions: []entity.Mention{m("country", "CIV", 3, 19)},
-			want:     `in <a class="entity entity-country" href="/entities/country/CIV" title="CIV">Côte d’Ivoire</a>.`},
+			want:     `in <a class="entity entity-country" href="/entities/country/CIV" title="` + title("country", "CIV") + `">Côte d’Ivoire</a>.`},
 		{name: "markup inside a mention escaped",
 			body:     "x <script>y</script>",
 			mentions: []entity.Mention{m("organization", `"><script>`, 2, 10)},

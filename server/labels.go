@@ -35,15 +35,19 @@ func kindLabel(kind string) string {
 	return kind
 }
 
-// entityLabel is the readable name of an entity.
+// entityLabel is the readable name of an entity: the gazetteer's name for an
+// organization or a country, a written-out date; otherwise the id itself.
 func entityLabel(kind, id string) string {
-	return id
+	return entity.Label(kind, id)
 }
 
 // typeLabel is the readable name of a document type id.
 func typeLabel(id string) string {
 	if id == "" {
 		return ""
+	}
+	if l := entity.TypeLabel(id); l != id {
+		return l
 	}
 	return humanize(id)
 }
