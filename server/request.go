@@ -105,13 +105,13 @@ func parseMentionsRequest(kind, id string, v url.Values) (search.MentionsRequest
 }
 
 // filterValues cleans the values of one repeated facet parameter: blanks go
-// (an empty checkbox value or a trailing "&country=" means nothing), duplicates
-// go, order stays.
+// (an empty checkbox value or a trailing "&country=" means nothing), entity ids
+// become canonical, duplicates go, order stays.
 func filterValues(name string, raw []string) ([]string, error) {
 	var ids []string
 	for _, s := range raw {
 		s = strings.TrimSpace(s)
-		if s == "" || slices.Contains(ids, s) {
+		if s == "" {
 			continue
 		}
 		if len(s) > maxIDLen {
@@ -119,6 +119,18 @@ func filterValues(name string, raw []string) ([]string, error) {
 		}
 		if name == search.FacetYear && !yearRE.MatchString(s) {
 			return nil, badQuery("year must be four digits, not %q", s)
+		}
+		// Entity filters accept ids as a person types them, as the mentions
+		// route does: country=Kyrgyzstan and resolution=1373 mean KGZ and
+		// S/RES/1373 (2001). An id nobody knows stays as given and matches
+		// nothing, which the page shows as no results.
+		if slices.Contains(entity.Kinds, name) {
+			if id, ok := entity.Canonical(name, s); ok {
+				s = id
+			}
+		}
+		if slices.Contains(ids, s) {
+			continue
 		}
 		ids = append(ids, s)
 	}

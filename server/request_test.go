@@ -31,6 +31,13 @@ func TestParseSearchRequest(t *testing.T) {
 				"year":         {"2019"},
 				"organization": {"UN Women"},
 			}, Page: 1, Size: search.DefaultSize}},
+		{name: "entity ids as typed become canonical, then dedupe",
+			query: "country=Kyrgyzstan&country=KGZ&resolution=1373&resolution=UNSCR+1373&organization=cted&country=Atlantis",
+			want: search.Request{Filters: map[string][]string{
+				"country":      {"KGZ", "Atlantis"},
+				"resolution":   {"S/RES/1373 (2001)"},
+				"organization": {"CTED"},
+			}, Page: 1, Size: search.DefaultSize}},
 		{name: "unknown parameters ignored", query: "date=KGZ&utm_source=x",
 			want: search.Request{Page: 1, Size: search.DefaultSize}},
 		{name: "dates at every precision", query: "from=2019&to=2019-12-31",
