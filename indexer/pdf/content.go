@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -15,13 +16,36 @@ import (
 // (so every glyph of a Type0 font, which Chromium and Word use, gets width 0),
 // ignores word spacing (Tw) and form XObjects, and cannot be stopped half-way.
 
-// glyph is one shown character code, in default user space (points, y up).
+// glyph is one shown character code, in default user space (points, y up)
+// turned so that its baseline runs left to right.
 type glyph struct {
+	dir   uint8   // how far the baseline is turned from left-to-right, in quarter turns counterclockwise
 	x, y  float64 // origin on the baseline
 	end   float64 // x where the glyph's advance ends
 	size  float64 // rendered font size
 	s     string  // the text it stands for; may be several runes (ligatures)
 	space bool    // s is white space: a word break the producer wrote out
+}
+
+// place returns a glyph drawn with text rendering matrix trm and advance w
+// (in ems), laid out in the frame of its own baseline: rotated text (table
+// headers, landscape pages on portrait media) then reads like any other, and
+// layoutPage handles each direction on its own.
+func place(trm matrix, w float64, s string) glyph {
+	bx, by := trm[0], trm[1] // the baseline direction, scaled by the font size
+	e, f := trm[4], trm[5]
+	g := glyph{size: math.Hypot(trm[2], trm[3]), s: s, space: isBlank(s)}
+	switch {
+	case abs(bx) >= abs(by) && bx >= 0:
+		g.dir, g.x, g.y, g.end = 0, e, f, e+w*bx
+	case abs(bx) >= abs(by):
+		g.dir, g.x, g.y, g.end = 2, -e, -f, -e-w*bx
+	case by > 0:
+		g.dir, g.x, g.y, g.end = 1, f, -e, f+w*by
+	default:
+		g.dir, g.x, g.y, g.end = 3, -f, e, -f-w*by
+	}
+	return g
 }
 
 // matrix is a PDF transformation matrix [a b c d e f].
@@ -124,17 +148,7 @@ func (r *pageReader) run(strm lpdf.Value, res *resources, g gstate, depth int) {
 			w := f.width(code)
 			trm := matrix{g.tfs * g.th, 0, 0, g.tfs, 0, g.rise}.mul(tm).mul(g.ctm)
 			if s := f.decode(code); s != "" {
-				size := abs(trm[3])
-				if trm[3] == 0 {
-					size = abs(trm[2]) // rotated by 90°: the size lies on the other axis
-				}
-				r.glyphs = append(r.glyphs, glyph{
-					x: trm[4], y: trm[5],
-					end:   trm[4] + w/1000*trm[0],
-					size:  size,
-					s:     s,
-					space: isBlank(s),
-				})
+				r.glyphs = append(r.glyphs, place(trm, w/1000, s))
 				r.budget -= len(s)
 			}
 			tx := w/1000*g.tfs + g.tc

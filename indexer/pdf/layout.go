@@ -58,24 +58,29 @@ type pageLine struct {
 	before breakKind
 }
 
-// layoutPage returns the page's lines in reading order.
+// layoutPage returns the page's lines in reading order: the upright text
+// first, then text turned by a quarter turn either way, then upside down.
 func layoutPage(glyphs []glyph) []pageLine {
-	lines := buildLines(glyphs)
-	if len(lines) == 0 {
-		return nil
+	var out []pageLine
+	for _, dir := range []uint8{0, 1, 3, 2} {
+		lines := buildLines(glyphs, dir)
+		if len(lines) == 0 {
+			continue
+		}
+		ordered := make([]*line, 0, len(lines))
+		xycut(lines, &ordered, 0)
+		out = append(out, breaks(ordered)...)
 	}
-	ordered := make([]*line, 0, len(lines))
-	xycut(lines, &ordered, 0)
-	return breaks(ordered)
+	return out
 }
 
 // buildLines groups glyphs by baseline, orders each group left to right and
 // splits it where a wide gap shows separate pieces of text.
-func buildLines(glyphs []glyph) []*line {
+func buildLines(glyphs []glyph, dir uint8) []*line {
 	gs := make([]*glyph, 0, len(glyphs))
 	for i := range glyphs {
 		g := &glyphs[i]
-		if g.size < 0.5 || math.IsNaN(g.x) || math.IsNaN(g.y) || math.IsInf(g.x, 0) || math.IsInf(g.y, 0) {
+		if g.dir != dir || g.size < 0.5 || math.IsNaN(g.x) || math.IsNaN(g.y) || math.IsInf(g.x, 0) || math.IsInf(g.y, 0) {
 			continue // invisible or degenerate
 		}
 		gs = append(gs, g)
@@ -128,13 +133,14 @@ func splitBand(band []*glyph) []*line {
 		b.Reset()
 		sizes, ys = sizes[:0], ys[:0]
 	}
+	track := tracking(band)
 	for _, g := range band {
 		if prev != nil {
 			em := (prev.size + g.size) / 2
 			gap := g.x - prev.end
-			if gap > segmentGap*em {
+			if gap > (segmentGap+track)*em {
 				flush()
-			} else if gap > wordGap*em {
+			} else if gap > (wordGap+track)*em {
 				pending = true
 			} else if !g.space && !prev.space && g.s == prev.s &&
 				math.Abs(g.x-prev.x) < dupTol*em && math.Abs(g.y-prev.y) < dupTol*em {
@@ -162,6 +168,32 @@ func splitBand(band []*glyph) []*line {
 	}
 	flush()
 	return out
+}
+
+// tracking measures letter-spacing: the gap, in ems, that most neighbouring
+// glyphs in the band keep. Ordinary text keeps none beyond kerning; in
+// letter-spaced text (Tc, tracked headings) only gaps wider than the tracking
+// separate words. The 30th percentile rather than the median keeps lines of
+// short words, where word gaps are many, from counting as letter-spaced.
+func tracking(band []*glyph) float64 {
+	var gaps []float64
+	for i := 1; i < len(band); i++ {
+		a, b := band[i-1], band[i]
+		if a.space || b.space {
+			continue
+		}
+		if g := (b.x - a.end) / ((a.size + b.size) / 2); g < segmentGap {
+			gaps = append(gaps, g)
+		}
+	}
+	if len(gaps) < 4 {
+		return 0
+	}
+	sort.Float64s(gaps)
+	if t := gaps[len(gaps)*3/10]; t > 0.05 {
+		return t
+	}
+	return 0
 }
 
 func median(v []float64) float64 {

@@ -52,17 +52,15 @@ Participants described their work on countering the movement of foreign terroris
 Follow-up visits are planned for 2020, with the support of
 UNODC and INTERPOL.`
 
+var generatedInfo = map[string]string{
+	"Title":        "Workshop on countering terrorist travel",
+	"Producer":     "dossier test",
+	"Creator":      "pdf_test.go",
+	"CreationDate": "D:20191205093000+06'00'",
+}
+
 func generated(kerned bool) []byte {
-	return testDoc{
-		pages:  generatedPages,
-		kerned: kerned,
-		info: map[string]string{
-			"Title":        "Workshop on countering terrorist travel",
-			"Producer":     "dossier test",
-			"Creator":      "pdf_test.go",
-			"CreationDate": "D:20191205093000+06'00'",
-		},
-	}.bytes()
+	return testDoc{pages: generatedPages, kerned: kerned, info: generatedInfo}.bytes()
 }
 
 func parseOK(t testing.TB, data []byte) *parse.Document {
@@ -79,14 +77,20 @@ func parseOK(t testing.TB, data []byte) *parse.Document {
 // hyphenated across a line end, and metadata.
 func TestGenerated(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		kerned bool
+		name string
+		doc  testDoc
 	}{
-		{"TJ with kerning, no spaces", true},
-		{"Tj with spaces", false},
+		{"TJ with kerning, no spaces", testDoc{kerned: true}},
+		{"Tj with spaces", testDoc{}},
+		{"rotated a quarter turn", testDoc{kerned: true, tm: "0 1 -1 0 540 72"}},
+		{"rotated three quarters", testDoc{tm: "0 -1 1 0 72 720"}},
+		{"upside down", testDoc{kerned: true, tm: "-1 0 0 -1 540 720"}},
+		{"letter-spaced with spaces", testDoc{tc: 3}},
+		{"letter-spaced with kerning", testDoc{kerned: true, tc: 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			doc := parseOK(t, generated(tc.kerned))
+			tc.doc.pages, tc.doc.info = generatedPages, generatedInfo
+			doc := parseOK(t, tc.doc.bytes())
 			if diff := cmp.Diff(generatedBody, doc.Body); diff != "" {
 				t.Errorf("Body mismatch (-want +got):\n%s", diff)
 			}

@@ -19,6 +19,8 @@ type testPage []string
 type testDoc struct {
 	pages  []testPage
 	kerned bool              // TJ arrays with kerning offsets instead of spaces
+	tm     string            // text matrix to start from instead of "72 720 Td" (rotated text)
+	tc     float64           // character spacing (letter-spaced text)
 	info   map[string]string // the document information dictionary
 }
 
@@ -85,7 +87,12 @@ func (d testDoc) bytes() []byte {
 // left and moving down a line per line, a line and a half per paragraph gap.
 func (d testDoc) content(p testPage) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "BT\n/F1 %g Tf\n%g TL\n72 720 Td\n", testFontSize, testLeading)
+	fmt.Fprintf(&b, "BT\n/F1 %g Tf\n%g TL\n%g Tc\n", testFontSize, testLeading, d.tc)
+	if d.tm != "" {
+		fmt.Fprintf(&b, "%s Tm\n", d.tm)
+	} else {
+		b.WriteString("72 720 Td\n")
+	}
 	first := true
 	for _, l := range p {
 		if l == "" {
