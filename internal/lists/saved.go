@@ -229,4 +229,3 @@ func idSet(ids []string) ([]string, error) {
 	}
 	return out, nil
 }
-
