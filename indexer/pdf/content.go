@@ -80,6 +80,7 @@ type gstate struct {
 const (
 	maxFormDepth  = 8       // nested form XObjects
 	maxOpsPerPage = 4 << 20 // content-stream operators
+	maxGlyphs     = 1 << 20 // glyphs on one page (about 64 MB of positions)
 	ctxCheckEvery = 1024    // operators between ctx checks
 )
 
@@ -148,6 +149,9 @@ func (r *pageReader) run(strm lpdf.Value, res *resources, g gstate, depth int) {
 			w := f.width(code)
 			trm := matrix{g.tfs * g.th, 0, 0, g.tfs, 0, g.rise}.mul(tm).mul(g.ctm)
 			if s := f.decode(code); s != "" {
+				if len(r.glyphs) >= maxGlyphs {
+					panic(abort{errTooComplex})
+				}
 				r.glyphs = append(r.glyphs, place(trm, w/1000, s))
 				r.budget -= len(s)
 			}

@@ -166,15 +166,19 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 }
 
 // page interprets one page into pr.glyphs. stop is set when extraction must
-// end (ctx done, text limit reached); err when this page was malformed, in
-// which case the glyphs read before the fault are kept.
+// end (ctx done, text limit reached); err when this page was malformed or
+// too big, in which case the glyphs read before the fault are kept.
 func (pr *pageReader) page(pg pageRef) (stop, err error) {
 	pr.glyphs = pr.glyphs[:0]
 	pr.ops = 0
 	defer func() {
 		if x := recover(); x != nil {
 			if a, ok := x.(abort); ok {
-				stop = a.err
+				if errors.Is(a.err, errTooComplex) {
+					err = a.err // this page only: keep what it had so far
+				} else {
+					stop = a.err
+				}
 				return
 			}
 			err = fmt.Errorf("%v", x)
