@@ -69,10 +69,13 @@ type base struct {
 	// HeaderSearch puts a small search box in the header (every page but the
 	// search page, which has its own).
 	HeaderSearch bool
+	// Query fills the header search box: on the error page after a bad query,
+	// the query is there to fix rather than to retype.
+	Query string
 }
 
 func (s *Server) base(c echo.Context, title string) base {
-	return base{Title: title, Indexing: s.index(), HeaderSearch: true}
+	return base{Title: title, Indexing: s.index(), HeaderSearch: true, Query: c.QueryParam("q")}
 }
 
 // ---- search page ----
