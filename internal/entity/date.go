@@ -40,13 +40,18 @@ var yearOwner = map[string]bool{"'s": true, "the": true, "its": true, "their": t
 type ymd struct{ y, m, d int }
 
 func (a ymd) iso() string {
-	switch {
-	case a.m == 0:
-		return fmt.Sprintf("%04d", a.y)
-	case a.d == 0:
-		return fmt.Sprintf("%04d-%02d", a.y, a.m)
+	var b [10]byte
+	n := 4
+	b[0], b[1], b[2], b[3] = byte('0'+a.y/1000%10), byte('0'+a.y/100%10), byte('0'+a.y/10%10), byte('0'+a.y%10)
+	if a.m > 0 {
+		b[4], b[5], b[6] = '-', byte('0'+a.m/10), byte('0'+a.m%10)
+		n = 7
+		if a.d > 0 {
+			b[7], b[8], b[9] = '-', byte('0'+a.d/10), byte('0'+a.d%10)
+			n = 10
+		}
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", a.y, a.m, a.d)
+	return string(b[:n])
 }
 
 func (a ymd) before(b ymd) bool {
@@ -88,6 +93,11 @@ func monthTok(body string, t token) int {
 	if t.kind != tWord {
 		return 0
 	}
+	switch body[t.start] {
+	case 'J', 'F', 'M', 'A', 'S', 'O', 'N', 'D':
+	default:
+		return 0
+	}
 	m := monthNames[t.norm]
 	if m == 0 || !startsUpper(t.text(body)) {
 		return 0
@@ -98,6 +108,9 @@ func monthTok(body string, t token) int {
 // dayTok returns the day a token names: 1..31, possibly "3rd".
 func dayTok(t token) int {
 	s := t.norm
+	if len(s) == 0 || s[0] < '0' || s[0] > '9' {
+		return 0
+	}
 	if t.kind == tWord {
 		for _, suf := range []string{"st", "nd", "rd", "th"} {
 			if strings.HasSuffix(s, suf) {
@@ -333,7 +346,8 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 		}
 	}
 	// A list of years: "2012 and 2016", "2014, 2015 and 2016".
-	list := []int{i}
+	var listBuf [16]int
+	list := append(listBuf[:0], i)
 	j := i + 1
 	for {
 		k := j

@@ -1,14 +1,23 @@
 package entity
 
 import (
+	"cmp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 )
 
-// tokenPool keeps token buffers between calls: an indexer extracts from
-// thousands of documents, and the token slice is the largest allocation.
-var tokenPool = sync.Pool{New: func() any { s := make([]token, 0, 1024); return &s }}
+// scratch holds the buffers one extraction needs; they are pooled because an
+// indexer extracts from thousands of documents on every core, and garbage
+// from them would cost more than the extraction itself.
+type scratch struct {
+	toks             []token
+	gm               []gazMatch
+	names, res, date []Mention
+}
+
+var scratchPool = sync.Pool{New: func() any { return &scratch{toks: make([]token, 0, 1024)} }}
 
 // Extract returns every mention of every kind in body, sorted by Start then
 // End. Offsets are byte offsets into body and Text is always body[Start:End].
@@ -17,64 +26,66 @@ var tokenPool = sync.Pool{New: func() any { s := make([]token, 0, 1024); return 
 // to resolutions 1267 (1999), ..." is an organization and three resolutions);
 // a country or date never fires inside an organization's name.
 func Extract(body string) []Mention {
-	tp := tokenPool.Get().(*[]token)
-	toks := tokenize(body, *tp)
-	defer func() { *tp = toks[:0]; tokenPool.Put(tp) }()
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	toks := tokenize(body, sc.toks)
+	sc.toks = toks
 
-	gm := gaz.scanGazetteer(body, toks, nil)
+	gm := gaz.scanGazetteer(body, toks, sc.gm[:0])
 	gm = learnAcronyms(body, toks, gm)
+	sc.gm = gm
 
-	var out []Mention
-	var orgSpans []Mention
+	names := sc.names[:0]
 	for _, g := range gm {
 		m := Mention{ID: g.id, Start: toks[g.first].start, End: toks[g.last].end}
 		switch g.kind {
 		case gOrg:
 			m.Kind = Organization
-			orgSpans = append(orgSpans, m)
 		case gCountry, gAdjective:
 			m.Kind = Country
 		default:
 			continue
 		}
-		out = append(out, m)
+		names = append(names, m)
 	}
-	nRes := len(out)
-	out = scanResolutions(body, toks, out)
-	resSpans := out[nRes:]
-	nDates := len(out)
-	out = scanDates(body, toks, out)
+	res := scanResolutions(body, toks, sc.res[:0])
+	dates := scanDates(body, toks, sc.date[:0])
 	// The year of a citation ("resolution 1373 of 2001") and a date inside a
-	// name are not dates of their own.
-	kept := out[:nDates]
-	for _, m := range out[nDates:] {
-		if !overlapsAny(m, resSpans) && !overlapsAny(m, orgSpans) {
-			kept = append(kept, m)
+	// name are not dates of their own. All three lists are in text order, so
+	// one pass with a cursor in each finds the overlaps.
+	kept := dates[:0]
+	ri, ni := 0, 0
+	for _, d := range dates {
+		for ri < len(res) && res[ri].End <= d.Start {
+			ri++
 		}
+		for ni < len(names) && (names[ni].End <= d.Start || names[ni].Kind != Organization) {
+			ni++
+		}
+		if ri < len(res) && res[ri].Start < d.End || ni < len(names) && names[ni].Start < d.End {
+			continue
+		}
+		kept = append(kept, d)
 	}
-	out = kept
+	sc.names, sc.res, sc.date = names, res, kept
+
+	out := make([]Mention, 0, len(names)+len(res)+len(kept))
+	out = append(out, names...)
+	out = append(out, res...)
+	out = append(out, kept...)
 	for i := range out {
 		out[i].Text = body[out[i].Start:out[i].End]
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Start != out[j].Start {
-			return out[i].Start < out[j].Start
+	slices.SortStableFunc(out, func(a, b Mention) int {
+		if c := cmp.Compare(a.Start, b.Start); c != 0 {
+			return c
 		}
-		if out[i].End != out[j].End {
-			return out[i].End < out[j].End
+		if c := cmp.Compare(a.End, b.End); c != 0 {
+			return c
 		}
-		return out[i].Kind < out[j].Kind
+		return strings.Compare(a.Kind, b.Kind)
 	})
 	return out
-}
-
-func overlapsAny(m Mention, spans []Mention) bool {
-	for _, s := range spans {
-		if m.Start < s.End && s.Start < m.End {
-			return true
-		}
-	}
-	return false
 }
 
 // orgHeads are the last words of a name that make "Long Name (ACRONYM)" an
@@ -111,9 +122,9 @@ var functionWords = map[string]bool{
 // id. Every later bare use of a learned acronym is then a mention.
 func learnAcronyms(body string, toks []token, gm []gazMatch) []gazMatch {
 	var learned map[string]string
-	startAt := map[int]int{} // first token -> index in gm
-	for k, g := range gm {
-		startAt[g.first] = k
+	startAt := func(i int) (int, bool) { // the match that begins at token i
+		k := sort.Search(len(gm), func(k int) bool { return gm[k].first >= i })
+		return k, k < len(gm) && gm[k].first == i
 	}
 	covered := func(i int) bool {
 		// Whether token i is inside any gazetteer match; gm is sorted.
@@ -140,7 +151,7 @@ func learnAcronyms(body string, toks []token, gm []gazMatch) []gazMatch {
 		if k := sort.Search(len(gm), func(k int) bool { return gm[k].last >= p-1 }); k < len(gm) && gm[k].last == p-1 {
 			prev = k
 		}
-		inner, innerOK := startAt[p+1]
+		inner, innerOK := startAt(p + 1)
 		if innerOK && gm[inner].last != q-1 {
 			innerOK = false
 		}

@@ -64,6 +64,11 @@ type countryInfo struct{ id, short, official string }
 
 type gazetteer struct {
 	root trieNode
+	// lowerFirst marks the first bytes of the names that begin with a
+	// lower-case word ("former Yugoslav Republic of Macedonia"). Every other
+	// name begins with a capital or a digit, so the scan skips the lower-case
+	// words that make up most of a text without a map lookup.
+	lowerFirst [256]bool
 	// lookup maps the normalized key of every name, variant and id to the id,
 	// per kind, for Canonical.
 	lookup    map[gazKind]map[string]string
@@ -75,6 +80,17 @@ type gazetteer struct {
 var gaz = mustLoadGazetteer()
 
 func mustLoadGazetteer() *gazetteer {
+	for _, set := range []map[string]bool{notNouns, yearContext, yearOwner, listIntro, orgHeads, nationalWords, functionWords} {
+		for w := range set {
+			cacheNorm(w)
+		}
+	}
+	for w := range monthNames {
+		cacheNorm(w)
+	}
+	for _, w := range strings.Fields("resolution resolutions the in of on for and to a an by since from with as this that it its their these those during after before at between until over under including") {
+		cacheNorm(w)
+	}
 	g, err := loadGazetteer(organizationsTSV, countriesTSV, notEntitiesTSV)
 	if err != nil {
 		// The data files are ours and embedded: a broken one is a bug in this
@@ -261,6 +277,9 @@ func keyWords(name string) (keys, forms []string, hyphenAt []int) {
 // because texts write both.
 func (g *gazetteer) add(kind gazKind, id, name string) error {
 	keys, forms, hyph := keyWords(name)
+	for _, f := range forms {
+		cacheNorm(f)
+	}
 	if len(keys) == 0 {
 		return fmt.Errorf("name %q has no words", name)
 	}
@@ -287,6 +306,9 @@ func (g *gazetteer) add(kind gazKind, id, name string) error {
 }
 
 func (g *gazetteer) addKeys(kind gazKind, id, name string, keys, forms []string) error {
+	if c := forms[0][0]; 'a' <= c && c <= 'z' || c >= 0x80 {
+		g.lowerFirst[keys[0][0]] = true
+	}
 	n := &g.root
 	for _, k := range keys {
 		n = n.child(k)
@@ -347,15 +369,18 @@ type gazMatch struct {
 
 // scanGazetteer finds the names in toks, left to right, longest first.
 func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []gazMatch {
-	var path []int // token indexes of the current trie path
 	type cand struct {
 		node *trieNode
 		n    int // len(path)
 	}
-	var cands []cand
+	// Names are short: fixed arrays keep the scan free of allocations.
+	var pathBuf [64]int
+	var candBuf [64]cand
+	path := pathBuf[:0] // token indexes of the current trie path
+	cands := candBuf[:0]
 	for i := 0; i < len(toks); {
 		t := toks[i]
-		if t.kind == tPunct {
+		if c := body[t.start]; t.kind == tPunct || 'a' <= c && c <= 'z' && !g.lowerFirst[c] {
 			i++
 			continue
 		}

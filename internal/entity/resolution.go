@@ -111,9 +111,11 @@ func fileResolution(n, written int) (id, warning string, ok bool) {
 	return scID(n, y), fmt.Sprintf("year written %d does not match resolution %d, adopted in %d", written, n, y), true
 }
 
-func scID(n, year int) string { return fmt.Sprintf("S/RES/%d (%d)", n, year) }
+func scID(n, year int) string {
+	return "S/RES/" + strconv.Itoa(n) + " (" + strconv.Itoa(year) + ")"
+}
 
-func gaID(session, n int) string { return fmt.Sprintf("A/RES/%d/%d", session, n) }
+func gaID(session, n int) string { return "A/RES/" + strconv.Itoa(session) + "/" + strconv.Itoa(n) }
 
 // atoiTok returns the value of a number token of at most maxDigits digits
 // without a leading zero.

@@ -144,6 +144,15 @@ func tokenize(body string, toks []token) []token {
 // apostrophes with a letter on both sides ("Da’esh", "d’Ivoire").
 func wordEnd(body string, j int) int {
 	for j < len(body) {
+		if c := body[j]; c < utf8.RuneSelf {
+			if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
+				j++
+				continue
+			}
+			if c != '\'' {
+				break
+			}
+		}
 		r, size := utf8.DecodeRuneInString(body[j:])
 		if isLetter(r) || '0' <= r && r <= '9' {
 			j += size
@@ -174,6 +183,26 @@ func appendWord(toks []token, body string, i, j int, s sep) []token {
 	return append(toks, token{start: i, end: j, kind: tWord, sep: s, norm: normWord(w)})
 }
 
+// normCache maps the capitalised words texts use most (every word of every
+// name, the words the extractors look for, in Title case and capitals) to their
+// normal form, so that normalizing them does not allocate. It is filled once at
+// init and only read afterwards.
+var normCache = map[string]string{}
+
+// cacheNorm adds w, as written and in Title case and capitals, to normCache.
+func cacheNorm(w string) {
+	if w == "" {
+		return
+	}
+	n := normWord(w)
+	r, size := utf8.DecodeRuneInString(w)
+	for _, form := range []string{w, string(unicode.ToUpper(r)) + w[size:], strings.ToUpper(w)} {
+		if form != n {
+			normCache[form] = n
+		}
+	}
+}
+
 // normWord lower-cases w and writes every apostrophe as '. Plain lower-case
 // ASCII, most words of a text, is returned without allocating.
 func normWord(w string) string {
@@ -187,6 +216,9 @@ func normWord(w string) string {
 	}
 	if clean {
 		return w
+	}
+	if n, ok := normCache[w]; ok {
+		return n
 	}
 	var b strings.Builder
 	b.Grow(len(w))
