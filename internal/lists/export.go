@@ -288,7 +288,9 @@ func bibKey(it Item, used map[string]bool) string {
 	}
 	word := ""
 	for _, w := range strings.Fields(displayTitle(it)) {
-		if w = alnum(w, 20); len(w) > 3 && !stopWords[w] {
+		// Skip short words, stop words and the body's own acronym ("CTED
+		// concludes..." gives cted2019concludes, not cted2019cted).
+		if w = alnum(w, 20); len(w) > 3 && !stopWords[w] && w != who {
 			word = w
 			break
 		}
