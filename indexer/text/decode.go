@@ -180,7 +180,9 @@ func Windows1252() *encoding.Decoder { return charmap.Windows1252.NewDecoder() }
 // bytes and turns CRLF and lone CR line ends into LF.
 func Normalize(s string) string {
 	s = strings.TrimPrefix(s, "\uFEFF")
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	if !utf8.ValidString(s) { // ToValidUTF8 copies even valid input
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
 	if strings.IndexByte(s, 0) >= 0 {
 		s = strings.ReplaceAll(s, "\x00", "")
 	}
