@@ -134,7 +134,7 @@ var boilerplateRoles = map[string]bool{
 var boilerplateWords = map[string]verdict{
 	"nav": always, "navbar": always, "navigation": always, "topnav": always, "subnav": always,
 	"mainnav": always, "sidenav": always, "menu": always, "menubar": always, "mainmenu": always,
-	"submenu": always, "megamenu": always, "breadcrumb": always, "breadcrumbs": always,
+	"submenu": always, "megamenu": always, "breadcrumb": always, "breadcrumbs": always, "crumbs": always,
 	"sidebar": always, "cookie": always, "cookies": always, "consent": always, "gdpr": always,
 	"share": always, "sharing": always, "sharethis": always, "addthis": always, "social": always,
 	"skip": always, "skiplink": always, "skiplinks": always, "newsletter": always, "subscribe": always,

@@ -318,6 +318,7 @@ func TestBody(t *testing.T) {
 		{"br is a line break", "<p>Line one<br>Line two<br/><br>Line three</p>", "Line one\nLine two\nLine three"},
 		{"inline elements join words", "<p>A <b>bold</b><i>italic</i> word</p>", "A bolditalic word"},
 		{"nested list items are lines", "<ul><li>a<ul><li>a1</li><li>a2</li></ul></li><li>b</li></ul><p>after</p>", "a\na1\na2\nb\n\nafter"},
+		{"paragraphs inside list items stay lines", "<ol><li><p>first</p></li><li><p>second</p><p>more</p></li></ol>", "first\nsecond\nmore"},
 		{"table cells do not run together", "<table><tr><td>Mali</td><td>9</td></tr><tr><td>Niger</td><td>8</td></tr></table>", "Mali 9\nNiger 8"},
 		{"pre keeps its whitespace", "<p>before</p><pre>a  b\n  c</pre><p>after</p>", "before\n\na  b\n  c\n\nafter"},
 		{"nbsp is a space", "<p>human&nbsp;&nbsp;rights</p>", "human rights"},

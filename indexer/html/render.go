@@ -86,8 +86,9 @@ func render(w *textWriter, n *html.Node, inList bool) {
 		return
 	}
 	k := breakKind(n.DataAtom)
-	if inList && (n.DataAtom == atom.Ul || n.DataAtom == atom.Ol) {
-		// A nested list continues its parent item's lines, without blank lines.
+	if inList && k == 2 {
+		// Inside a list item, paragraphs and nested lists continue the list's
+		// lines: "list items as their own lines", never blank lines among them.
 		k = 1
 	}
 	open := func() {
