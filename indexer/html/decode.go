@@ -31,8 +31,11 @@ const metaScanLen = 64 << 10
 // Two departures from charset.DetermineEncoding, both for pages that browsers
 // would show garbled until the user picked an encoding: it guesses from the first
 // 1024 bytes only, so undeclared UTF-8 whose first accent comes later would be
-// read as Windows-1252, while the guess here looks at the whole page; and a page
-// labelled Windows-1252 that is valid, non-ASCII UTF-8 is read as UTF-8.
+// read as Windows-1252, while the guess here looks at the whole page; and a label
+// the bytes contradict loses: a page labelled Windows-1252 that is valid,
+// non-ASCII UTF-8 is read as UTF-8, and one labelled UTF-8 without a single valid
+// multi-byte sequence among its non-ASCII bytes is read as Windows-1252. Mixed
+// pages keep their label, invalid bytes becoming U+FFFD.
 func decode(data []byte) (string, string, error) {
 	if bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
 		return string(data[3:]), "utf-8", nil
@@ -54,6 +57,13 @@ func decode(data []byte) (string, string, error) {
 		// CMS exports and "save as" copies do. Real Windows-1252 text is
 		// practically never valid UTF-8 (it would need pairs like "Ã©").
 		return string(data), "utf-8", nil
+	}
+	if name == "utf-8" && !utf8.Valid(data) && !hasUTF8Sequence(data) {
+		// The reverse: labelled UTF-8, but not one non-ASCII letter is UTF-8.
+		// Old pages pasted into a UTF-8 template carry Latin-1 bytes this
+		// way; reading them as Windows-1252 gives the letters back.
+		b, err := text.Windows1252().Bytes(data)
+		return string(b), "windows-1252", err
 	}
 	if enc != nil {
 		if name == "utf-8" {
@@ -156,6 +166,23 @@ func xmlCharset(head []byte) (encoding.Encoding, string) {
 		return nil, ""
 	}
 	return enc, name
+}
+
+// hasUTF8Sequence reports whether b holds at least one valid multi-byte UTF-8
+// sequence.
+func hasUTF8Sequence(b []byte) bool {
+	for i := 0; i < len(b); {
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r != utf8.RuneError || size > 1 {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 func ascii(b []byte) bool {

@@ -357,6 +357,7 @@ func TestEncoding(t *testing.T) {
 		wantEnc   string
 	}{
 		{"mislabelled UTF-8 read as UTF-8", []byte(`<meta charset="windows-1252"><title>Côte d’Ivoire</title>`), "Côte d’Ivoire", "utf-8"},
+		{"mislabelled Latin-1 read as Windows-1252", []byte("<meta charset=\"utf-8\"><title>C\xf4te d\x92Ivoire</title>"), "Côte d’Ivoire", "windows-1252"},
 		{"ASCII labelled Windows-1252 keeps its label", []byte(`<meta charset="windows-1252"><title>Cote</title>`), "Cote", "windows-1252"},
 		{"XML declaration", []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<html><title>C\xf4te</title></html>"), "Côte", "windows-1252"},
 		{"meta wins over XML declaration", []byte("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<html><head><meta charset=\"koi8-r\"><title>\xf0\xd2\xc5\xc4\xd3\xc5\xc4\xc1\xd4\xc5\xcc\xd8</title></head></html>"), "Председатель", "koi8-r"},
