@@ -91,11 +91,12 @@ type abort struct{ err error }
 // pageReader interprets pages of one document, sharing parsed fonts between
 // pages: re-parsing a ToUnicode CMap on every page dominates the cost otherwise.
 type pageReader struct {
-	ctx    context.Context
-	fonts  map[string]*font // by fontKey
-	glyphs []glyph          // the current page's glyphs, in content order
-	ops    int
-	budget int // bytes of text still allowed before the output cap
+	ctx     context.Context
+	fonts   map[string]*font // by fontKey
+	unknown *font            // stands in when text is shown before any Tf
+	glyphs  []glyph          // the current page's glyphs, in content order
+	ops     int
+	budget  int // bytes of text still allowed before the output cap
 }
 
 // resources is one resource dictionary with its fonts resolved lazily.
@@ -138,7 +139,10 @@ func (r *pageReader) run(strm lpdf.Value, res *resources, g gstate, depth int) {
 	show := func(raw string) {
 		f := g.font
 		if f == nil {
-			f = unknownFont
+			if r.unknown == nil {
+				r.unknown = &font{dw: 500, scale: 1, decoded: map[string]string{}}
+			}
+			f = r.unknown
 		}
 		step := 1
 		if f.twoByte {
@@ -316,9 +320,6 @@ type cidRange struct {
 	lo, hi int
 	w      float64
 }
-
-// unknownFont stands in when text is shown before any Tf, or the font is missing.
-var unknownFont = &font{enc: nil, dw: 500, scale: 1, decoded: map[string]string{}}
 
 // fontKey identifies a font dictionary across pages. The library exposes no
 // object identity, so the key combines what differs between distinct fonts;

@@ -139,20 +139,20 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 	doc = &parse.Document{
 		Body:     body,
 		Format:   "pdf",
-		Language: strings.TrimSpace(root.Key("Lang").Text()),
+		Language: infoText(root.Key("Lang")),
 		Meta:     map[string]string{"pages": strconv.Itoa(len(pages))},
 	}
-	doc.Title = infoTitle(info.Key("Title").Text())
+	doc.Title = infoTitle(infoText(info.Key("Title")))
 	if doc.Title == "" {
 		doc.Title = firstLine(body)
 	}
-	doc.Date = pdfDate(info.Key("CreationDate").Text())
+	doc.Date = pdfDate(infoText(info.Key("CreationDate")))
 	if doc.Date == "" {
-		doc.Date = pdfDate(info.Key("ModDate").Text())
+		doc.Date = pdfDate(infoText(info.Key("ModDate")))
 	}
 	for _, k := range []string{"Producer", "Creator", "Author"} {
-		if v := strings.TrimSpace(info.Key(k).Text()); v != "" {
-			doc.Meta[strings.ToLower(k)] = truncateUTF8(v, 512)
+		if v := infoText(info.Key(k)); v != "" {
+			doc.Meta[strings.ToLower(k)] = v
 		}
 	}
 	if truncated {
@@ -246,6 +246,13 @@ func normalize(data []byte) ([]byte, bool) {
 		data = append([]byte(nil), data...)
 	}
 	return data, changed
+}
+
+// infoText returns a metadata string as clean, trimmed UTF-8 of sane length:
+// strings in neither PDFDocEncoding nor UTF-16 come back from the library as
+// raw bytes.
+func infoText(v lpdf.Value) string {
+	return truncateUTF8(strings.Join(strings.Fields(clean(v.Text())), " "), 512)
 }
 
 // infoTitle returns the info dictionary's title if it names the document, not

@@ -87,6 +87,7 @@ func TestGenerated(t *testing.T) {
 		{"upside down", testDoc{kerned: true, tm: "-1 0 0 -1 540 720"}},
 		{"letter-spaced with spaces", testDoc{tc: 3}},
 		{"letter-spaced with kerning", testDoc{kerned: true, tc: 3}},
+		{"inside a form XObject", testDoc{kerned: true, form: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.doc.pages, tc.doc.info = generatedPages, generatedInfo
@@ -473,6 +474,33 @@ func TestNoText(t *testing.T) {
 	_, err := Parser{}.Parse(context.Background(), testDoc{pages: []testPage{{}}}.bytes())
 	if !errors.Is(err, ErrNoText) {
 		t.Errorf("Parse(blank page) error = %v, want %v", err, ErrNoText)
+	}
+}
+
+// TestConcurrentParse runs parsers side by side, as the indexer's worker
+// pool does; with -race it checks that they share no state.
+func TestConcurrentParse(t *testing.T) {
+	inputs := [][]byte{readTestdata(t, "workshop-libreoffice.pdf"), readTestdata(t, "workshop-chromium.pdf"), generated(true)}
+	want := make([]string, len(inputs))
+	for i, in := range inputs {
+		want[i] = parseOK(t, in).Body
+	}
+	errs := make(chan error, 4*len(inputs))
+	for range 4 {
+		for i, in := range inputs {
+			go func() {
+				doc, err := Parser{}.Parse(context.Background(), in)
+				if err == nil && doc.Body != want[i] {
+					err = errors.New("body differs from a sequential parse")
+				}
+				errs <- err
+			}()
+		}
+	}
+	for range 4 * len(inputs) {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
 

@@ -21,6 +21,7 @@ type testDoc struct {
 	kerned bool              // TJ arrays with kerning offsets instead of spaces
 	tm     string            // text matrix to start from instead of "72 720 Td" (rotated text)
 	tc     float64           // character spacing (letter-spaced text)
+	form   bool              // draw each page's text from a form XObject with its own resources
 	info   map[string]string // the document information dictionary
 }
 
@@ -44,8 +45,14 @@ func (d testDoc) bytes() []byte {
 	var kids []string
 	for _, p := range d.pages {
 		content := d.content(p)
+		resources := fmt.Sprintf("<< /Font << /F1 %d 0 R >> >>", fontObj)
+		if d.form {
+			x := add(fmt.Sprintf("<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources %s /Length %d >>\nstream\n%s\nendstream", resources, len(content), content))
+			resources = fmt.Sprintf("<< /XObject << /X1 %d 0 R >> >>", x)
+			content = "q 1 0 0 1 0 0 cm /X1 Do Q"
+		}
 		c := add(fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content))
-		pg := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", pagesObj, fontObj, c))
+		pg := add(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 792] /Resources %s /Contents %d 0 R >>", pagesObj, resources, c))
 		kids = append(kids, fmt.Sprintf("%d 0 R", pg))
 	}
 	objs[catalog-1] = fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R /Lang (en) >>", pagesObj)
