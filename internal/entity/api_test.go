@@ -115,6 +115,12 @@ func TestDocType(t *testing.T) {
 		{"report title", "Global survey report 2021", "", TypeReport},
 		{"statement by", "Statement by the Chair of the Counter-Terrorism Committee", "", TypeStatement},
 		{"headline verb", "CTED conducts second follow-up assessment visit to the Kyrgyz Republic", "The Directorate conducted a visit.", TypePressRelease},
+		{"meeting summary", "Security Council splits sanctions", "Security Council splits sanctions\n\nMeeting summary, 17 June 2011\n\nText.", TypeMeetingCoverage},
+		{"statement kicker", "Council calls for cooperation", "Council calls for cooperation\n\nSTATEMENT 12 December 2016\n\nText.", TypeStatement},
+		{"statement to the press", "Resolution 2370 (2017): keeping weapons out of terrorists' hands", "Statement to the press 2 August 2017", TypeStatement},
+		{"dateline", "UNODC and CTED help East African States", "NAIROBI, 22 November 2007 - Drafters met.", TypePressRelease},
+		{"meeting kicker", "Experts weigh the misuse of AI", "Experts weigh the misuse of AI\n\nExpert meeting · 6 November 2025\n\nText.", TypeMeetingCoverage},
+		{"working group report", "Task Force working group reports on the Internet", "Summary of a working group report October 2010", TypeReport},
 		{"nothing", "Annex", "A list of names.", TypeOther},
 	}
 	for _, tc := range tests {

@@ -318,6 +318,7 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 		return out, i + 2
 	}
 	prev := ""
+	modifier := false // the year stands before a noun: "the 2012 visit"
 	for j := i - 1; j >= 0; j-- {
 		if toks[j].kind == tPunct && toks[j].norm != "-" {
 			break
@@ -326,6 +327,9 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 			continue // "mid-2019"
 		}
 		prev = toks[j].norm
+		if prev == "the" {
+			modifier = true
+		}
 		if prev != "the" && prev != "early" && prev != "late" {
 			break
 		}
@@ -365,6 +369,11 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 		}
 		list = append(list, k)
 		j = k + 1
+	}
+	// A year before a name is part of the name: "the 2005 World Summit",
+	// "the 1963 Tokyo Convention", "the 2030 Agenda".
+	if (modifier || yearOwner[prev]) && j < len(toks) && toks[j].kind == tWord && toks[j].sep == sepSpace && startsUpper(toks[j].text(body)) {
+		return out, j
 	}
 	ok := yearContext[prev] && prev != "as" && prev != "to"
 	if prev == "as" && i >= 2 && toks[i-2].norm == "as" {

@@ -166,6 +166,7 @@ func TestCountries(t *testing.T) {
 		{"not inside an organization", "the Commonwealth of Independent States and the Organization of American States", nil},
 		{"cities are not countries", "the office in Bishkek", nil},
 		{"case", "chad and CHAD and Chad", []found{{"TCD", "CHAD", ""}, {"TCD", "Chad", ""}}},
+		{"second half of a compound", "the Ibero-American network and the Iraq-Syria border", []found{{"IRQ", "Iraq", ""}, {"SYR", "Syria", ""}}},
 		{"observer States", "the Holy See and the State of Palestine", []found{{"VAT", "Holy See", ""}, {"PSE", "State of Palestine", ""}}},
 	})
 }
@@ -192,6 +193,8 @@ func TestDates(t *testing.T) {
 		{"numbers", "over 800 nationals, 230-250 dead, 2019 persons, S/2019/123", nil},
 		{"invalid day", "31 February 2019", nil},
 		{"may is a verb", "States may 3 times", nil},
+		{"year in a name", "the 2005 World Summit; from the 1963 Tokyo Convention; the 2030 Agenda", nil},
+		{"year before a name after a preposition", "in 2016 Kyrgyzstan adopted", []found{{"2016", "2016", ""}}},
 		{"ordinal", "on the 3rd of December? no: December 3rd, 2019", []found{{"2019-12-03", "December 3rd, 2019", ""}}},
 	})
 }

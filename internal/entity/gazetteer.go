@@ -378,6 +378,7 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 	var candBuf [64]cand
 	path := pathBuf[:0] // token indexes of the current trie path
 	cands := candBuf[:0]
+	lastEnd := -1 // the last token of the previous match
 	for i := 0; i < len(toks); {
 		t := toks[i]
 		if c := body[t.start]; t.kind == tPunct || 'a' <= c && c <= 'z' && !g.lowerFirst[c] {
@@ -386,6 +387,14 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 		}
 		n := g.root.next[t.norm]
 		if n == nil {
+			i++
+			continue
+		}
+		// The second half of a compound is not a name of its own:
+		// "Ibero-American" is not the United States. A compound of two
+		// names ("Iraq-Syria border") still counts twice.
+		if i >= 2 && t.sep == sepNone && isPunct(toks, i-1, "-") && toks[i-1].sep == sepNone &&
+			toks[i-2].kind == tWord && lastEnd != i-2 {
 			i++
 			continue
 		}
@@ -432,7 +441,8 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 					continue
 				}
 				out = append(out, gazMatch{kind: v.kind, id: v.id, first: idx[0], last: idx[len(idx)-1]})
-				i = idx[len(idx)-1] + 1
+				lastEnd = idx[len(idx)-1]
+				i = lastEnd + 1
 				matched = true
 				break
 			}
