@@ -397,12 +397,15 @@ func CSLJSON(l List) []byte {
 		}
 		out = append(out, c)
 	}
-	data, err := json.MarshalIndent(out, "", "  ")
-	if err != nil {
-		// Only strings, ints and slices of them: Marshal cannot fail.
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // "&" stays "&" for people reading the file
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(out); err != nil {
+		// Only strings, ints and slices of them: encoding cannot fail.
 		panic(fmt.Sprintf("lists: encode CSL-JSON: %v", err))
 	}
-	return append(data, '\n')
+	return b.Bytes()
 }
 
 // ---- Markdown
@@ -414,7 +417,10 @@ func Markdown(l List) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "# %s\n\n", mdEscape(oneLine(l.Name)))
 	if d := strings.TrimSpace(l.Description); d != "" {
-		b.WriteString(mdEscape(d) + "\n\n")
+		for _, line := range strings.Split(d, "\n") {
+			b.WriteString(mdEscape(strings.TrimRight(line, " \r")) + "\n")
+		}
+		b.WriteString("\n")
 	}
 	if len(l.Items) == 0 {
 		b.WriteString("_This list is empty._\n")
@@ -430,7 +436,11 @@ func Markdown(l List) []byte {
 		if it.URL != "" {
 			c += ". Available from <" + strings.NewReplacer("<", "%3C", ">", "%3E").Replace(it.URL) + ">"
 		}
-		fmt.Fprintf(&b, "%d. %s\n", i+1, c)
+		marker := fmt.Sprintf("%d. ", i+1)
+		b.WriteString(marker + c + "\n")
+		// A note belongs to its item when indented to the item's text: three
+		// spaces under "1. ", four under "10. ".
+		indent := strings.Repeat(" ", len(marker))
 		if note := strings.TrimSpace(it.Note); note != "" {
 			b.WriteString("\n")
 			for j, line := range strings.Split(note, "\n") {
@@ -439,25 +449,28 @@ func Markdown(l List) []byte {
 				case line == "":
 					b.WriteString("\n")
 				case j == 0:
-					b.WriteString("   Note: " + mdEscape(line) + "\n")
+					b.WriteString(indent + "Note: " + mdEscape(line) + "\n")
 				default:
-					b.WriteString("   " + mdEscape(line) + "\n")
+					b.WriteString(indent + mdEscape(line) + "\n")
 				}
 			}
-			b.WriteString("\n")
 		}
+		// A blank line after every item makes one loose list, whether or not
+		// items have notes.
+		b.WriteString("\n")
 	}
 	return b.Bytes()
 }
 
 // mdEscape backslash-escapes the characters that would make text into
-// Markdown or HTML (emphasis, links, code, tags, headings, table cells), so a
+// Markdown or HTML (emphasis, links, code, tags, entities, headings, table
+// cells), so a
 // title reads as written and cannot inject markup. Where a line starts with
 // "1." or "-" the marker is escaped too, so a note cannot start a new list.
 func mdEscape(s string) string {
 	var b strings.Builder
 	for _, r := range s {
-		if strings.ContainsRune("\\`*_[]<>#|!~", r) {
+		if strings.ContainsRune("\\`*_[]<>#|!~&", r) {
 			b.WriteByte('\\')
 		}
 		b.WriteRune(r)

@@ -429,8 +429,15 @@ func TestMarkdown(t *testing.T) {
 		t.Errorf("Markdown lacks the line\n1. %s\nin\n%s", first, md)
 	}
 	// Notes stay inside their list item, each line indented.
-	if !strings.Contains(md, "\n   Note: Compare with the 2016 visit.\n   See para. 4 & annex\n") {
+	if !strings.Contains(md, "\n   Note: Compare with the 2016 visit.\n   See para. 4 \\& annex\n") {
 		t.Errorf("note not indented under its item:\n%s", md)
+	}
+	long := List{Name: "Long"}
+	for i := range 10 {
+		long.Items = append(long.Items, Item{DocID: fmt.Sprint(i), Title: "T", Note: "n\n- not a list"})
+	}
+	if md := string(Markdown(long)); !strings.Contains(md, "\n10. United Nations, \"T\"\n\n    Note: n\n    \\- not a list\n") {
+		t.Errorf("item 10's note is not indented four spaces, or its dash starts a list:\n%s", md)
 	}
 	if !strings.Contains(string(Markdown(List{Name: "Empty"})), "empty") {
 		t.Errorf("an empty list's Markdown does not say it is empty")
