@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -145,6 +146,10 @@ func splitBand(band []*glyph) []*line {
 			} else if !g.space && !prev.space && g.s == prev.s &&
 				math.Abs(g.x-prev.x) < dupTol*em && math.Abs(g.y-prev.y) < dupTol*em {
 				continue // drawn twice
+			} else if !g.space && !prev.space && isScript(prev, g) {
+				// A footnote mark or exponent: keep it apart, so that
+				// "terrorism" followed by a raised "12" is still found.
+				pending = true
 			}
 		}
 		if g.space {
@@ -168,6 +173,13 @@ func splitBand(band []*glyph) []*line {
 	}
 	flush()
 	return out
+}
+
+// isScript reports whether one of two neighbouring glyphs is set smaller and
+// off the other's baseline: a superscript or subscript.
+func isScript(a, b *glyph) bool {
+	big := math.Max(a.size, b.size)
+	return math.Abs(a.size-b.size) > sizeChange*big && math.Abs(a.y-b.y) > 0.15*big
 }
 
 // tracking measures letter-spacing: the gap, in ems, that most neighbouring
@@ -333,6 +345,58 @@ func breaks(ls []*line) []pageLine {
 	}
 	return out
 }
+
+// joinPages strings the pages' lines together. A new page starts a paragraph
+// unless it plainly continues a sentence (or a hyphenated word) from the page
+// before.
+func joinPages(pages [][]pageLine) []pageLine {
+	var out []pageLine
+	for _, pl := range pages {
+		if len(pl) > 0 && len(out) > 0 {
+			pl[0].before = paraBreak
+			if r, _ := utf8.DecodeRuneInString(pl[0].text); unicode.IsLower(r) {
+				pl[0].before = lineBreak
+			}
+		}
+		out = append(out, pl...)
+	}
+	return out
+}
+
+// dropFurniture removes running heads and feet: the first or last line of a
+// page when the same line, digits aside, opens or closes at least half of
+// the pages (two at least), and a bare page number closing a page. Left in,
+// they land in the middle of paragraphs that run across pages.
+func dropFurniture(pages [][]pageLine) [][]pageLine {
+	heads, feet := map[string]int{}, map[string]int{}
+	for _, pl := range pages {
+		if len(pl) > 1 {
+			heads[furnitureKey(pl[0].text)]++
+			feet[furnitureKey(pl[len(pl)-1].text)]++
+		}
+	}
+	repeated := func(n int) bool { return n >= 2 && 2*n >= len(pages) }
+	for i, pl := range pages {
+		if len(pl) < 2 {
+			continue
+		}
+		if last := pl[len(pl)-1].text; repeated(feet[furnitureKey(last)]) || pageNumber.MatchString(last) {
+			pl = pl[:len(pl)-1]
+		}
+		if len(pl) > 1 && repeated(heads[furnitureKey(pl[0].text)]) {
+			pl = pl[1:]
+		}
+		pages[i] = pl
+	}
+	return pages
+}
+
+var (
+	pageNumber = regexp.MustCompile(`(?i)^\W*(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?\W*$`)
+	digits     = regexp.MustCompile(`\d+`)
+)
+
+func furnitureKey(s string) string { return digits.ReplaceAllString(strings.ToLower(s), "#") }
 
 // assemble joins the lines of all pages into the body: lines with newlines,
 // paragraphs with blank lines, and words hyphenated across a line end put back

@@ -69,6 +69,11 @@ func TestLayoutPage(t *testing.T) {
 			want:   "Date 5 December 2019",
 		},
 		{
+			name:   "footnote mark stays apart from its word",
+			glyphs: concat(textAt(72, 700, size, "financing of terrorism"), textAt(182, 704, 6, "12"), textAt(188, 700, size, " was discussed")),
+			want:   "financing of terrorism 12 was discussed",
+		},
+		{
 			name:   "nothing visible",
 			glyphs: concat(textAt(72, 700, size, "   "), textAt(72, 680, 0, "zero size")),
 			want:   "",
@@ -78,6 +83,49 @@ func TestLayoutPage(t *testing.T) {
 			got, _ := assemble(layoutPage(tc.glyphs), 1<<20)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("layout mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestDropFurniture(t *testing.T) {
+	page := func(lines ...string) []pageLine {
+		var out []pageLine
+		for _, l := range lines {
+			out = append(out, pageLine{text: l, before: lineBreak})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		pages [][]pageLine
+		want  [][]pageLine
+	}{
+		{
+			name:  "running head and page numbers",
+			pages: [][]pageLine{page("CTED briefing note", "first page text", "1"), page("CTED briefing note", "second page text", "- 2 -"), page("CTED briefing note", "third page text", "Page 3 of 3")},
+			want:  [][]pageLine{page("first page text"), page("second page text"), page("third page text")},
+		},
+		{
+			name:  "different first lines stay",
+			pages: [][]pageLine{page("Introduction", "text one"), page("Background", "text two"), page("Findings", "text three")},
+			want:  [][]pageLine{page("Introduction", "text one"), page("Background", "text two"), page("Findings", "text three")},
+		},
+		{
+			name:  "a year closing a page stays",
+			pages: [][]pageLine{page("adopted in", "2019")},
+			want:  [][]pageLine{page("adopted in", "2019")},
+		},
+		{
+			name:  "a one-line page stays",
+			pages: [][]pageLine{page("7")},
+			want:  [][]pageLine{page("7")},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := dropFurniture(tc.pages)
+			if diff := cmp.Diff(tc.want, got, cmp.AllowUnexported(pageLine{})); diff != "" {
+				t.Errorf("dropFurniture mismatch (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -21,8 +21,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	lpdf "github.com/ledongthuc/pdf"
 
@@ -88,16 +86,16 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 	}
 
 	root := r.Trailer().Key("Root")
-	pages := collectPages(root.Key("Pages"))
+	refs := collectPages(root.Key("Pages"))
 	info := r.Trailer().Key("Info")
 
 	pr := &pageReader{ctx: ctx, fonts: map[string]*font{}, budget: limit + 1}
 	var (
-		lines     []pageLine
 		pageErrs  []error
 		truncated bool
 	)
-	for i, pg := range pages {
+	var pages [][]pageLine
+	for i, pg := range refs {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
 		}
@@ -105,16 +103,7 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 		if err != nil {
 			pageErrs = append(pageErrs, fmt.Errorf("page %d: %w", i+1, err))
 		}
-		pl := layoutPage(pr.glyphs)
-		if len(pl) > 0 && len(lines) > 0 {
-			// A new page starts a paragraph unless it plainly continues a
-			// sentence (or a hyphenated word) from the page before.
-			pl[0].before = paraBreak
-			if r, _ := utf8.DecodeRuneInString(pl[0].text); unicode.IsLower(r) {
-				pl[0].before = lineBreak
-			}
-		}
-		lines = append(lines, pl...)
+		pages = append(pages, layoutPage(pr.glyphs))
 		if stop != nil {
 			if errors.Is(stop, errBudget) {
 				truncated = true
@@ -124,13 +113,13 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 		}
 	}
 
-	body, cut := assemble(lines, limit)
+	body, cut := assemble(joinPages(dropFurniture(pages)), limit)
 	truncated = truncated || cut
 	if strings.TrimSpace(body) == "" {
 		if len(pageErrs) > 0 {
 			return nil, fmt.Errorf("pdf: no text read: %w", errors.Join(pageErrs...))
 		}
-		if len(pages) == 0 {
+		if len(refs) == 0 {
 			return nil, errors.New("pdf: no pages found")
 		}
 		return nil, ErrNoText
@@ -140,7 +129,7 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 		Body:     body,
 		Format:   "pdf",
 		Language: infoText(root.Key("Lang")),
-		Meta:     map[string]string{"pages": strconv.Itoa(len(pages))},
+		Meta:     map[string]string{"pages": strconv.Itoa(len(refs))},
 	}
 	doc.Title = infoTitle(infoText(info.Key("Title")))
 	if doc.Title == "" {
