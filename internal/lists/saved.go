@@ -41,7 +41,9 @@ func (s SavedSearch) Request() search.Request {
 	return search.Request{Query: s.Query, Filters: f, From: s.From, To: s.To}
 }
 
-// SaveSearch keeps req under name. seen holds the ids of the documents on
+// SaveSearch keeps req under name. The store checks the name, the facet names
+// and the sizes; whether the query and dates parse is the search's business, so
+// the caller runs req once before saving it. seen holds the ids of the documents on
 // screen when the search was saved: they are not new the next time it is opened.
 func (s *Store) SaveSearch(name string, req search.Request, seen []string) (SavedSearch, error) {
 	name, err := validName("saved search", name)
@@ -121,7 +123,7 @@ func (s *Store) DeleteSearch(id string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSearches)
 		if b.Get([]byte(id)) == nil {
-			return notFoundf("no saved search with id %q", id)
+			return notFoundf("no saved search with id %.40q", id)
 		}
 		return b.Delete([]byte(id))
 	})
@@ -173,7 +175,7 @@ func NewSince(seen, current []string) []string {
 func getSearch(tx *bolt.Tx, id string) (SavedSearch, error) {
 	v := tx.Bucket(bucketSearches).Get([]byte(id))
 	if v == nil {
-		return SavedSearch{}, notFoundf("no saved search with id %q", id)
+		return SavedSearch{}, notFoundf("no saved search with id %.40q", id)
 	}
 	var ss SavedSearch
 	if err := json.Unmarshal(v, &ss); err != nil {
@@ -191,7 +193,7 @@ func validFilters(in map[string][]string) (map[string][]string, error) {
 	out := map[string][]string{}
 	for _, k := range slices.Sorted(maps.Keys(in)) {
 		if !slices.Contains(search.FacetNames, k) {
-			return nil, invalidf("unknown filter %q; filters are %s", k, strings.Join(search.FacetNames, ", "))
+			return nil, invalidf("unknown filter %.40q; filters are %s", k, strings.Join(search.FacetNames, ", "))
 		}
 		var vs []string
 		for _, v := range in[k] {

@@ -242,7 +242,7 @@ func (s *Store) Delete(id string) error {
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketLists)
 		if b.Get([]byte(id)) == nil {
-			return notFoundf("no list with id %q", id)
+			return notFoundf("no list with id %.40q", id)
 		}
 		return b.Delete([]byte(id))
 	})
@@ -348,7 +348,7 @@ func (s *Store) Reorder(listID string, docIDs []string) (List, error) {
 		used := make(map[string]bool, len(docIDs))
 		for _, id := range docIDs {
 			if used[id] {
-				return invalidf("the new order names document %q twice", id)
+				return invalidf("the new order names document %.40q twice", id)
 			}
 			used[id] = true
 			i, err := l.item(id)
@@ -490,7 +490,7 @@ func (s *Store) modify(id string, fn func(*List) error) (List, error) {
 func getList(tx *bolt.Tx, id string) (List, error) {
 	v := tx.Bucket(bucketLists).Get([]byte(id))
 	if v == nil {
-		return List{}, notFoundf("no list with id %q", id)
+		return List{}, notFoundf("no list with id %.40q", id)
 	}
 	var l List
 	if err := json.Unmarshal(v, &l); err != nil {
@@ -530,7 +530,7 @@ func (l *List) find(it Item) int {
 func (l *List) item(docID string) (int, error) {
 	i := l.indexOf(docID)
 	if i < 0 {
-		return -1, notFoundf("list %q has no document %q", l.Name, docID)
+		return -1, notFoundf("list %q has no document %.40q", l.Name, docID)
 	}
 	return i, nil
 }

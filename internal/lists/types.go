@@ -66,7 +66,7 @@ type Patch struct {
 func ItemFor(doc *search.Document) Item {
 	it := Item{
 		DocID: doc.ID,
-		Title: strings.TrimSpace(doc.Title),
+		Title: clip(strings.TrimSpace(doc.Title), maxField),
 		Path:  doc.Path,
 		Date:  doc.Date,
 		Type:  doc.Type,
@@ -102,6 +102,17 @@ func sameSnapshot(a, b Item) bool {
 func withSnapshot(it, snap Item) Item {
 	snap.Note, snap.Added = it.Note, it.Added
 	return snap
+}
+
+// clip shortens s to at most n characters, marking the cut with an ellipsis:
+// a parser that mistakes a page for a title should not make the document
+// impossible to add.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
 }
 
 func appendNew(s []string, v string) []string {
