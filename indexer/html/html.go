@@ -13,6 +13,11 @@
 //   - The date comes from metadata (article:published_time and its cousins, or
 //     schema.org datePublished in JSON-LD) or a <time datetime>, taken as written without converting time zones; when the
 //     page has neither, Date is "" and the entity extractor finds dates in the text.
+//   - The character encoding comes from a byte order mark, then <meta charset> or
+//     <meta http-equiv>, then the bytes themselves (UTF-8 when they are, else
+//     Windows-1252); a label the bytes plainly contradict loses. Meta["encoding"]
+//     names the one used. See decode for the details and the differences from
+//     x/net/html/charset.
 //   - Pages nested deeper than the HTML parser allows (512 open elements) are not
 //     rejected: their text is read token by token, without the page structure,
 //     and Meta["warning"] says so.

@@ -4,6 +4,11 @@
 // and invalid UTF-8, and reading a date as ISO 8601. The HTML parser uses those
 // helpers so that both formats turn the same bytes into the same text.
 //
+// Encodings: UTF-8 (a BOM is dropped), UTF-16 with a BOM, UTF-16 without one when
+// it is in a single alphabetic script (see UTF16), and Windows-1252 when the bytes
+// are not UTF-8 and mostly fail to be (see Legacy); Meta["encoding"] names the one
+// used. Invalid UTF-8 left over becomes U+FFFD.
+//
 // A text file's title is its first non-empty line. Its date is taken only from an
 // explicit header line near the top ("Date: 2019-12-05"); dates in running prose
 // are left to the entity extractor, which sees the whole body.
