@@ -145,10 +145,20 @@ func extract(d *goquery.Document) *parse.Document {
 // (<main><h1>...</h1><article>...</article></main>). That heading then is not in
 // the body, which holds the article only.
 func headingTitle(root *goquery.Selection) string {
-	if t := clean(root.Find("h1").First().Text()); t != "" {
+	if t := flatText(root.Find("h1").First()); t != "" {
 		return t
 	}
-	return clean(root.Closest("main, [role=main]").Find("h1").First().Text())
+	return flatText(root.Closest("main, [role=main]").Find("h1").First())
+}
+
+// flatText is the text of s on one line. Unlike Selection.Text it keeps the
+// words of "<h1>Statement<br>by the Chair</h1>" apart.
+func flatText(s *goquery.Selection) string {
+	var w textWriter
+	for _, n := range s.Nodes {
+		render(&w, n, false)
+	}
+	return clean(w.String())
 }
 
 // junk is removed wherever it is: none of it is text a reader reads. <form> is

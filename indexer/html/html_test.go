@@ -256,6 +256,7 @@ func TestTitle(t *testing.T) {
 		{"long tail is part of the title", page(`<title>Briefing - what the Committee heard from seven Member States today</title>`, ``), "Briefing - what the Committee heard from seven Member States today"},
 		{"known site name as prefix", page(`<title>UNODC | Annual report</title><meta property="og:site_name" content="UNODC">`, ``), "Annual report"},
 		{"og:title site suffix removed only when it is the site", page(`<meta property="og:title" content="Report - Part two | UNODC"><meta property="og:site_name" content="UNODC">`, ``), "Report - Part two"},
+		{"line break in h1 is a space", page(``, `<article><h1>Statement<br>by the Chair</h1></article>`), "Statement by the Chair"},
 		{"whitespace collapsed", page("<title>\n  Committee\n\tadopts   report\n</title>", ``), "Committee adopts report"},
 		{"entities decoded", page(`<title>Q&amp;A on &quot;resolution 2396&quot;</title>`, ``), `Q&A on "resolution 2396"`},
 		{"no title: first line of body", page(``, `<p>First paragraph here.</p><p>Second.</p>`), "First paragraph here."},
