@@ -84,6 +84,26 @@ func removeBoilerplate(d *goquery.Document, root *goquery.Selection) {
 		return false
 	}
 
+	// A class word is a weaker sign than a tag or a role: a wrapper around the
+	// whole page may be called "page has-sticky-header". An element is taken for
+	// such a wrapper, not furniture, when it holds the page's <h1>, article or
+	// main region, both a header or nav and a footer, or most of the text in
+	// several paragraphs (a cookie notice or share bar has one or two at most).
+	rootText := -1
+	holdsPage := func(n *html.Node) bool {
+		if hasDescendant(n, atom.H1, atom.Article, atom.Main) ||
+			hasDescendant(n, atom.Header, atom.Nav) && hasDescendant(n, atom.Footer) {
+			return true
+		}
+		if countDescendants(n, atom.P) < 3 {
+			return false
+		}
+		if rootText < 0 {
+			rootText = len(strings.TrimSpace(root.Text()))
+		}
+		return 2*len(strings.TrimSpace(goquery.NewDocumentFromNode(n).Text())) > rootText
+	}
+
 	var doomed []*html.Node
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
@@ -92,7 +112,11 @@ func removeBoilerplate(d *goquery.Document, root *goquery.Selection) {
 				continue
 			}
 			if !keep[c] {
-				switch boilerplate(c) {
+				v, byWord := boilerplate(c)
+				if byWord && holdsPage(c) {
+					v = content
+				}
+				switch v {
 				case always:
 					doomed = append(doomed, c)
 					continue
@@ -143,41 +167,43 @@ var boilerplateWords = map[string]verdict{
 	"header": outsideArticle, "footer": outsideArticle, "masthead": outsideArticle, "banner": outsideArticle,
 }
 
-func boilerplate(n *html.Node) verdict {
+// boilerplate judges one element by its tag, its hiding attributes, its ARIA
+// role and the words of its class and id; byWord says the verdict rests on the
+// words alone.
+func boilerplate(n *html.Node) (v verdict, byWord bool) {
 	switch n.DataAtom {
 	case atom.Nav, atom.Aside:
-		return always
+		return always, false
 	case atom.Header, atom.Footer:
-		return outsideArticle
+		return outsideArticle, false
 	case atom.Form:
 		// A search or sign-up form is furniture. ASP.NET wraps a whole page in
 		// one form: kept as the root's ancestor when the page marks its
 		// article, and here by its content when it does not.
 		if hasDescendant(n, atom.H1, atom.Article, atom.Main) {
-			return content
+			return content, false
 		}
-		return always
+		return always, false
 	}
-	v := content
 	for _, a := range n.Attr {
 		switch a.Key {
 		case "hidden":
-			return always
+			return always, false
 		case "aria-hidden":
 			if strings.EqualFold(strings.TrimSpace(a.Val), "true") {
-				return always
+				return always, false
 			}
 		case "style":
 			if s := strings.ToLower(strings.ReplaceAll(a.Val, " ", "")); strings.Contains(s, "display:none") || strings.Contains(s, "visibility:hidden") {
-				return always
+				return always, false
 			}
 		case "role":
 			if boilerplateRoles[strings.ToLower(strings.TrimSpace(a.Val))] {
-				return always
+				return always, false
 			}
 		case "class", "id":
 			if a.Key == "class" && hiddenClass(a.Val) {
-				return always
+				return always, false
 			}
 			for _, w := range words(a.Val) {
 				if bv := boilerplateWords[w]; bv > v {
@@ -186,7 +212,7 @@ func boilerplate(n *html.Node) verdict {
 			}
 		}
 	}
-	return v
+	return v, v != content
 }
 
 // words splits a class or id value into lower-case words at spaces, punctuation
@@ -240,4 +266,14 @@ func hiddenClass(v string) bool {
 		}
 	}
 	return false
+}
+
+func countDescendants(n *html.Node, a atom.Atom) int {
+	c := 0
+	for d := range n.Descendants() {
+		if d.DataAtom == a {
+			c++
+		}
+	}
+	return c
 }
