@@ -120,15 +120,8 @@ func filterValues(name string, raw []string) ([]string, error) {
 		if name == search.FacetYear && !yearRE.MatchString(s) {
 			return nil, badQuery("year must be four digits, not %q", s)
 		}
-		// Entity filters accept ids as a person types them, as the mentions
-		// route does: country=Kyrgyzstan and resolution=1373 mean KGZ and
-		// S/RES/1373 (2001). An id nobody knows stays as given and matches
-		// nothing, which the page shows as no results.
-		if slices.Contains(entity.Kinds, name) {
-			if id, ok := entity.Canonical(name, s); ok {
-				s = id
-			}
-		}
+		// Canonical here too, so the page ticks the box of the id the search used.
+		s = search.FilterID(name, s)
 		if slices.Contains(ids, s) {
 			continue
 		}

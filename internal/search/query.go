@@ -117,12 +117,30 @@ func normalise(req Request) (Request, error) {
 	default:
 		return req, fmt.Errorf("%w: sort %q is not one of relevance, date, -date", ErrBadQuery, req.Sort)
 	}
-	for f := range req.Filters {
+	filters := map[string][]string{}
+	for f, values := range req.Filters {
 		if !slices.Contains(FacetNames, f) {
 			return req, fmt.Errorf("%w: unknown filter %q (facets: %s)", ErrBadQuery, f, strings.Join(FacetNames, ", "))
 		}
+		for _, v := range values {
+			filters[f] = append(filters[f], FilterID(f, v))
+		}
 	}
+	req.Filters = filters
 	return req, nil
+}
+
+// FilterID is the id a filter value stands for: entity filters accept ids as a
+// person types them (country=Kyrgyzstan, resolution=1373 mean KGZ and
+// S/RES/1373 (2001)); a value nobody knows stays as given and matches nothing.
+func FilterID(facet, value string) string {
+	value = strings.TrimSpace(value)
+	if slices.Contains(entity.Kinds, facet) {
+		if id, ok := entity.Canonical(facet, value); ok {
+			return id
+		}
+	}
+	return value
 }
 
 // resolutionQuery recognises a query that is nothing but a resolution reference

@@ -121,6 +121,11 @@ func TestSearchFiltersSortAndFacets(t *testing.T) {
 			want:    map[string]int{"CTED": 1},
 		},
 		{
+			name:    "ids as a person types them",
+			req:     search.Request{Filters: map[string][]string{"country": {"Kyrgyzstan"}, "resolution": {"UNSCR 2178"}}, Sort: search.SortDateAsc},
+			wantIDs: []string{"a", "d"},
+		},
+		{
 			name:    "facets are AND-ed",
 			req:     search.Request{Filters: map[string][]string{"country": {"KGZ"}, "organization": {"CTED"}}},
 			wantIDs: []string{"a"},
