@@ -111,7 +111,12 @@ var lineBreaks = regexp.MustCompile(`\s*[\r\n]+\s*`)
 
 // oneLine joins the lines of s with spaces, for formats whose fields are one
 // line each.
-func oneLine(s string) string { return strings.TrimSpace(lineBreaks.ReplaceAllString(s, " ")) }
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return strings.TrimSpace(s)
+	}
+	return strings.TrimSpace(lineBreaks.ReplaceAllString(s, " "))
+}
 
 // ---- RIS
 
@@ -190,7 +195,7 @@ var bibMonths = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "au
 // address; the local path goes in file, which JabRef and Zotero read.
 func BibTeX(l List) []byte {
 	var b bytes.Buffer
-	used := map[string]bool{}
+	used := keySet{map[string]bool{}, map[string]int{}}
 	for _, it := range l.Items {
 		kind := "misc"
 		if risType(it.Type) == "RPRT" {
@@ -259,13 +264,20 @@ func bibEscape(s string) string {
 // bibURL keeps a URL as written (url fields are verbatim for biblatex and the
 // url package) except for what would break the field itself: braces,
 // backslashes and spaces, which are percent-encoded.
-func bibURL(u string) string {
-	return strings.NewReplacer("{", "%7B", "}", "%7D", `\`, "%5C", " ", "%20").Replace(u)
+func bibURL(u string) string { return bibURLReplacer.Replace(u) }
+
+var bibURLReplacer = strings.NewReplacer("{", "%7B", "}", "%7D", `\`, "%5C", " ", "%20")
+
+// keySet holds the keys given so far and, per base key, how many suffixes
+// were tried, so a list of many similar items costs one step per item.
+type keySet struct {
+	used  map[string]bool
+	tries map[string]int
 }
 
 // bibKey returns a citation key such as cted2019kyrgyzstan: ASCII letters and
 // digits only, unique among used.
-func bibKey(it Item, used map[string]bool) string {
+func bibKey(it Item, used keySet) string {
 	alnum := func(s string, max int) string {
 		var b strings.Builder
 		for _, r := range strings.ToLower(s) {
@@ -299,11 +311,19 @@ func bibKey(it Item, used map[string]bool) string {
 	if key == "" || key == who {
 		key = who + alnum(it.DocID, 16)
 	}
+	// Repeats get b, c, ... z, then a number, as BibTeX users expect
+	// (cted2019a is never written: the first keeps the bare key).
 	base := key
-	for i := 0; used[key]; i++ {
-		key = base + string(rune('b'+i%25)) + strings.Repeat("z", i/25)
+	for used.used[key] {
+		n := used.tries[base]
+		used.tries[base]++
+		if n < 25 {
+			key = base + string(rune('b'+n))
+		} else {
+			key = base + strconv.Itoa(n-23)
+		}
 	}
-	used[key] = true
+	used.used[key] = true
 	return key
 }
 
@@ -434,7 +454,7 @@ func Markdown(l List) []byte {
 		c, _ := Cite(bare, StyleUN) // StyleUN is known: no error
 		c = mdEscape(oneLine(c))
 		if it.URL != "" {
-			c += ". Available from <" + strings.NewReplacer("<", "%3C", ">", "%3E").Replace(it.URL) + ">"
+			c += ". Available from <" + autolinkReplacer.Replace(it.URL) + ">"
 		}
 		marker := fmt.Sprintf("%d. ", i+1)
 		b.WriteString(marker + c + "\n")
@@ -481,6 +501,8 @@ func mdEscape(s string) string {
 	}
 	return out
 }
+
+var autolinkReplacer = strings.NewReplacer("<", "%3C", ">", "%3E")
 
 var listMarker = regexp.MustCompile(`^(\d+[.)]|[-+=])`)
 

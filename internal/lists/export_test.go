@@ -569,3 +569,22 @@ func TestExportDispatch(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkExport(b *testing.B) {
+	l := List{Name: "Bench"}
+	for i := range 500 {
+		it := fixture().Items[i%3]
+		it.DocID = fmt.Sprintf("%016x", i)
+		l.Items = append(l.Items, it)
+	}
+	for _, f := range Formats {
+		b.Run(f.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := Export(l, f.Name); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

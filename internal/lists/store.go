@@ -127,6 +127,9 @@ func (s *Store) create(name, description string, items []Item) (List, error) {
 	}
 	now := s.stamp()
 	l := List{Name: name, Description: description, Created: now, Updated: now, Items: []Item{}}
+	// Maps rather than List.find: a list from a large result set would
+	// otherwise cost a scan per item.
+	ids, paths := map[string]bool{}, map[string]bool{}
 	for _, it := range items {
 		if err := validItem(it); err != nil {
 			return List{}, err
@@ -136,9 +139,10 @@ func (s *Store) create(name, description string, items []Item) (List, error) {
 			it.Added = now
 		}
 		it.Added = it.Added.UTC()
-		if i := l.find(it); i >= 0 {
+		if ids[it.DocID] || (it.Path != "" && paths[it.Path]) {
 			continue
 		}
+		ids[it.DocID], paths[it.Path] = true, true
 		l.Items = append(l.Items, it)
 	}
 	if len(l.Items) > MaxItems {

@@ -302,6 +302,10 @@ func TestValidation(t *testing.T) {
 			_, err := s.CreateFrom("From results", "", []*search.Document{testDoc("a", "a.txt", "A"), nil})
 			return err
 		}, ErrInvalid, "document 2 of 2"},
+		{"import an item with a javascript URL", func() error {
+			_, err := s.Import("Imported", "", []Item{{DocID: "x", URL: "javascript:alert(1)"}})
+			return err
+		}, ErrInvalid, "not an http"},
 		{"import an item without id", func() error { _, err := s.Import("Imported", "", []Item{{Title: "x"}}); return err }, ErrInvalid, "document id"},
 	}
 	for _, tt := range tests {

@@ -191,6 +191,9 @@ func validItem(it Item) error {
 	if strings.ContainsFunc(it.DocID, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
 		return invalidf("document id %.40q contains spaces or control characters", it.DocID)
 	}
+	if it.URL != "" && !isWebURL(it.URL) {
+		return invalidf("document %.40q: URL is not an http or https address", it.DocID)
+	}
 	if _, err := validText("note", it.Note, MaxNote); err != nil {
 		return err
 	}
