@@ -78,17 +78,32 @@ func Decode(data []byte) (text, encoding string, err error) {
 }
 
 // Title returns the first non-empty line of s, trimmed and cut to at most
-// MaxTitle bytes at a word boundary where there is one.
+// MaxTitle bytes at a word boundary where there is one. A leading block of
+// memo or e-mail headers is read as such: "Subject:" or "Title:" gives the
+// title, and "Date:", "From:" and the like are skipped.
 func Title(s string) string {
+	first := ""
 	for line := range strings.Lines(s) {
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
 		}
-		return Truncate(line, MaxTitle)
+		if first == "" {
+			first = line
+		}
+		m := memoHeader.FindStringSubmatch(line)
+		if m == nil {
+			return Truncate(line, MaxTitle)
+		}
+		if k := strings.ToLower(m[1]); (k == "subject" || k == "title") && m[2] != "" {
+			return Truncate(m[2], MaxTitle)
+		}
 	}
-	return ""
+	return Truncate(first, MaxTitle)
 }
+
+// memoHeader matches one header line of a memo, an e-mail or an exported record.
+var memoHeader = regexp.MustCompile(`(?i)^(subject|title|date|dated|published|publication date|issued|from|to|cc|author|source|ref|reference|symbol)\s*:\s*(.*?)$`)
 
 // Truncate cuts s to at most n bytes without splitting a rune, preferring the last
 // space in the second half of the allowance so that words stay whole.

@@ -47,9 +47,9 @@ func TestParse(t *testing.T) {
 		{
 			// The date in the prose ("14 October 2022" above) is not metadata;
 			// a header line is.
-			name:      "date header, title after blank lines is trimmed",
+			name:      "memo headers: subject is the title, date header is the date",
 			file:      "date_header.txt",
-			wantTitle: "Subject: Outcome of the regional meeting on terrorist financing",
+			wantTitle: "Outcome of the regional meeting on terrorist financing",
 			wantDate:  "2019-12-05",
 			wantBody: "\n\n   Subject: Outcome of the regional meeting on terrorist financing   \n" +
 				"Date: 5th December 2019\nFrom: CTED press office\n\n" +
@@ -197,6 +197,23 @@ func TestTitleTruncated(t *testing.T) {
 	cyr := strings.Repeat("ж", 400)
 	if got := text.Truncate(cyr, text.MaxTitle); !utf8.ValidString(got) || len(got) > text.MaxTitle {
 		t.Errorf("Truncate(400×ж, %d) = %d bytes, valid UTF-8 %v", text.MaxTitle, len(got), utf8.ValidString(got))
+	}
+}
+
+func TestTitle(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"  First line  \nSecond", "First line"},
+		{"\n\n\t\nAfter blanks", "After blanks"},
+		{"Date: 2019-12-05\nFrom: CTED\n\nThe meeting agreed.", "The meeting agreed."},
+		{"TITLE: Annual report\nDate: 2019", "Annual report"},
+		{"Date: 2019-12-05\nFrom: CTED", "Date: 2019-12-05"}, // nothing but headers
+		{"Statement: the Council condemns the attack", "Statement: the Council condemns the attack"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := text.Title(tt.in); got != tt.want {
+			t.Errorf("Title(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
 
