@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -85,14 +84,15 @@ func (ix *Index) Mentions(ctx context.Context, req MentionsRequest) (*MentionsRe
 // contextBytes bounds the context on each side of a mention.
 const contextBytes = 240
 
-// sentence returns the sentence of body around [start,end), bounded to
-// contextBytes either side and with its whitespace collapsed.
+// sentence returns the sentence of body around [start,end), bounded to about
+// contextBytes either side (cut at a word, with an ellipsis) and with its
+// whitespace collapsed.
 func sentence(body string, start, end int) string {
 	if start < 0 || end > len(body) || start > end {
 		return ""
 	}
 	from := start
-	for from > 0 && start-from < contextBytes {
+	for from > 0 {
 		c := body[from-1]
 		if c == '\n' && from >= 2 && body[from-2] == '\n' {
 			break
@@ -100,11 +100,17 @@ func sentence(body string, start, end int) string {
 		if (c == ' ' || c == '\n') && from >= 2 && strings.ContainsRune(".!?", rune(body[from-2])) {
 			break
 		}
+		if start-from >= contextBytes && (c == ' ' || c == '\n') {
+			break
+		}
 		from--
 	}
 	to := end
-	for to < len(body) && to-end < contextBytes {
+	for to < len(body) {
 		c := body[to]
+		if to-end >= contextBytes && (c == ' ' || c == '\n') {
+			break
+		}
 		to++
 		if strings.ContainsRune(".!?", rune(c)) && (to == len(body) || body[to] == ' ' || body[to] == '\n') {
 			break
@@ -113,11 +119,12 @@ func sentence(body string, start, end int) string {
 			break
 		}
 	}
-	for from > 0 && !utf8.RuneStart(body[from]) {
-		from++
+	text := strings.Join(strings.Fields(body[from:to]), " ")
+	if start-from >= contextBytes {
+		text = "…" + text
 	}
-	for to < len(body) && !utf8.RuneStart(body[to]) {
-		to--
+	if to-end >= contextBytes && to < len(body) {
+		text += "…"
 	}
-	return strings.Join(strings.Fields(body[from:to]), " ")
+	return text
 }

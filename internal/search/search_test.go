@@ -290,3 +290,31 @@ func TestSecondOpenerGetsErrLocked(t *testing.T) {
 		t.Errorf("second Open waited %s; the lock timeout is 200ms", time.Since(start))
 	}
 }
+
+func TestMentionContextIsCutAtWords(t *testing.T) {
+	long := strings.Repeat("alpha beta gamma delta ", 40)
+	body := long + "cites resolution 2178 (2014) here " + long + "end."
+	d := search.Document{ID: "long", Title: "Long", Body: body,
+		Entities: []entity.Mention{mention(body, "resolution", "S/RES/2178 (2014)", "resolution 2178 (2014)")}}
+	ix, err := search.Open(t.TempDir(), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if err := ix.Apply([]search.Document{d}, nil); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Mentions(context.Background(), search.MentionsRequest{Kind: "resolution", ID: "2178"})
+	if err != nil || len(res.Mentions) != 1 {
+		t.Fatalf("Mentions = %+v, %v; want one", res, err)
+	}
+	c := res.Mentions[0].Context
+	if !strings.HasPrefix(c, "…") || !strings.HasSuffix(c, "…") || !strings.Contains(c, "cites resolution 2178 (2014) here") {
+		t.Fatalf("context = %q, want the mention with ellipses at both ends", c)
+	}
+	for _, w := range strings.Fields(strings.Trim(c, "…")) {
+		if !strings.Contains("alpha beta gamma delta cites resolution 2178 (2014) here", w) {
+			t.Errorf("context has a cut word %q: %q", w, c)
+		}
+	}
+}
