@@ -120,24 +120,42 @@ func oneLine(s string) string {
 
 // ---- RIS
 
-// risType maps a document type to an RIS reference type, and the words that go
-// in M3 (type of work). Zotero and Mendeley read RPRT as a report and M3 as its
-// report type; RIS has no press-release type, and Zotero's own advice is a
-// report whose type says "Press release". Statements and the rest are GEN.
-func risType(typeID string) string {
-	switch typeID {
-	case "report", "press-release", "meeting-coverage":
+// risType maps an item to an RIS reference type, chosen for how Zotero (and,
+// with the same tags, Mendeley and EndNote) import it. RIS has no press
+// release, so reports, press releases and meetings coverage are RPRT with the
+// kind in M3, which Zotero reads as the report type. A statement or other
+// document with a web address is ELEC (a web page; M3 is then its website
+// type); without one it is GEN, the generic type. M3 is never written for GEN:
+// Zotero imports GEN as a journal article and reads its M3 as a DOI.
+func risType(it Item) string {
+	switch {
+	case isReport(it.Type):
 		return "RPRT"
+	case it.URL != "":
+		return "ELEC"
 	}
 	return "GEN"
+}
+
+// isReport reports whether a document type is cited as a report: reports
+// themselves, and the press releases and meetings coverage that citation
+// managers have no type of their own for.
+func isReport(typeID string) bool {
+	switch typeID {
+	case "report", "press-release", "meeting-coverage":
+		return true
+	}
+	return false
 }
 
 // RIS renders l as RIS: one record per item, TY first and ER last, tags as
 // "XX  - value" with CRLF line ends as the RIS specification has them. The
 // issuing body is the author (AU, a single corporate name, which Zotero keeps
 // whole when it has no comma; commas are dropped for that reason) and the
-// publisher (PB). UR is the web address, L1 the file path, ID "dossier:<doc
-// id>" so an import can find the document again.
+// publisher (PB, which Zotero reads as a report's institution). UR is the web
+// address, L1 the file path (Zotero links it as an attachment), KW one entity
+// label each, N1 the note on one line, ID "dossier:<doc id>" for readers that
+// keep it.
 func RIS(l List) []byte {
 	var b bytes.Buffer
 	tag := func(t, v string) {
@@ -146,13 +164,16 @@ func RIS(l List) []byte {
 		}
 	}
 	for _, it := range l.Items {
-		tag("TY", risType(it.Type))
+		ty := risType(it)
+		tag("TY", ty)
 		tag("ID", "dossier:"+it.DocID)
 		tag("TI", displayTitle(it))
 		body := strings.ReplaceAll(IssuingBody(it), ",", "")
 		tag("AU", body)
 		tag("PB", body)
-		tag("M3", typeWord(it.Type))
+		if ty != "GEN" {
+			tag("M3", typeWord(it.Type))
+		}
 		if y, m, d := parseDate(it.Date); y != 0 {
 			tag("PY", strconv.Itoa(y))
 			tag("DA", risDate(y, m, d))
@@ -198,7 +219,7 @@ func BibTeX(l List) []byte {
 	used := keySet{map[string]bool{}, map[string]int{}}
 	for _, it := range l.Items {
 		kind := "misc"
-		if risType(it.Type) == "RPRT" {
+		if isReport(it.Type) {
 			kind = "techreport"
 		}
 		fmt.Fprintf(&b, "@%s{%s,\n", kind, bibKey(it, used))
@@ -373,7 +394,7 @@ type cslCustom struct {
 // press releases and meetings coverage are reports whose genre says so (as
 // Zotero stores them); statements and others are "document".
 func cslType(typeID string) string {
-	if risType(typeID) == "RPRT" {
+	if isReport(typeID) {
 		return "report"
 	}
 	return "document"

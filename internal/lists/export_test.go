@@ -132,6 +132,13 @@ func TestRIS(t *testing.T) {
 	if diff := cmp.Diff(want, recs); diff != "" {
 		t.Errorf("RIS records (-want +got):\n%s", diff)
 	}
+	// A statement on the web is a web page with its kind; without an address
+	// it is generic, and then has no M3 (Zotero would read it as a DOI).
+	st := Item{DocID: "s", Title: "Statement by the Chair", Type: "statement", URL: prURL}
+	recs = readRIS(t, RIS(List{Items: []Item{st, {DocID: "t", Title: "T", Type: "statement"}}}))
+	if recs[0]["TY"][0] != "ELEC" || recs[0]["M3"][0] != "Statement" || recs[1]["TY"][0] != "GEN" || recs[1]["M3"] != nil {
+		t.Errorf("statements as RIS = %v", recs)
+	}
 	if got := RIS(List{Name: "empty"}); len(got) != 0 {
 		t.Errorf("RIS(empty list) = %q, want nothing", got)
 	}
