@@ -94,6 +94,12 @@ func TestResolutions(t *testing.T) {
 		{"Human Rights Council resolution", "Human Rights Council resolution 35/34", nil},
 		{"old Assembly style", "General Assembly resolution 2625 (XXV)", nil},
 		{"future number", "resolution 9999 (2001)", nil},
+		{"number after a list with years", "resolution 2396 (2017), 15 States reported", []found{{"S/RES/2396 (2017)", "resolution 2396 (2017)", ""}}},
+		{"list without years", "resolutions 1267, 1989 and 2253 concern", []found{
+			{"S/RES/1267 (1999)", "resolutions 1267", ""},
+			{"S/RES/1989 (2011)", "1989", ""},
+			{"S/RES/2253 (2015)", "2253", ""},
+		}},
 	})
 }
 
@@ -144,6 +150,7 @@ func TestOrganizations(t *testing.T) {
 		{"financial intelligence unit is national", "the Financial Intelligence Unit (FIU) and the FIU", nil},
 		{"not an organization acronym", "Advance Passenger Information (API) and foreign terrorist fighters (FTFs); API data", nil},
 		{"national body", "the State Committee for National Security (SCNS) of Kyrgyzstan", nil},
+		{"acronym that is a word, in a heading", "WHO WE ARE\n\nThe WHO and the EU", []found{{"WHO", "WHO", ""}, {"EU", "EU", ""}}},
 		{"SCO RATS", "the Regional Anti-Terrorist Structure of the Shanghai Cooperation Organization", []found{{"SCO RATS", "Regional Anti-Terrorist Structure of the Shanghai Cooperation Organization", ""}}},
 		{"line break in a name", "the United Nations Office on\nDrugs and Crime", []found{{"UNODC", "United Nations Office on\nDrugs and Crime", ""}}},
 	})

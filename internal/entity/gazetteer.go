@@ -259,7 +259,8 @@ func expandVariant(n string) []string {
 func keyWords(name string) (keys, forms []string, hyphenAt []int) {
 	toks := tokenize(name, nil)
 	for i, t := range toks {
-		if t.kind == tPunct && t.norm == "-" && t.sep == sepNone && i+1 < len(toks) && toks[i+1].sep == sepNone && i > 0 {
+		if t.kind == tPunct && t.norm == "-" && t.sep == sepNone && i > 0 && toks[i-1].kind != tPunct &&
+			i+1 < len(toks) && toks[i+1].sep == sepNone && toks[i+1].kind != tPunct {
 			hyphenAt = append(hyphenAt, len(keys))
 			continue
 		}
@@ -440,6 +441,9 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 				if v.kind == gAdjective && !beforeNoun(toks, idx[len(idx)-1]) {
 					continue
 				}
+				if len(idx) == 1 && wordAcronyms[v.form[0]] && shouting(body, toks, idx[0]) {
+					continue
+				}
 				out = append(out, gazMatch{kind: v.kind, id: v.id, first: idx[0], last: idx[len(idx)-1]})
 				lastEnd = idx[len(idx)-1]
 				i = lastEnd + 1
@@ -452,6 +456,24 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 		}
 	}
 	return out
+}
+
+// wordAcronyms are acronyms that are also English words; in a heading in
+// capitals ("WHO WE ARE") they are words.
+var wordAcronyms = map[string]bool{"WHO": true, "RAN": true, "IMO": true, "LAS": true, "ARF": true,
+	"PIF": true, "ECA": true, "ECE": true, "AU": true, "EU": true, "CIS": true, "OLA": true, "CAT": true, "US": true}
+
+// shouting reports whether the word at toks[i] stands among words in capitals.
+func shouting(body string, toks []token, i int) bool {
+	for _, j := range []int{i - 1, i + 1} {
+		if j < 0 || j >= len(toks) || toks[j].kind != tWord || toks[j].sep == sepPara || j > i && toks[i+1].sep == sepPara {
+			continue
+		}
+		if w := toks[j].text(body); isUpperWord(w) && gaz.root.next[toks[j].norm] == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // notNouns are the words after which a country adjective is not used as one:

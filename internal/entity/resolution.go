@@ -267,6 +267,7 @@ func scanResolutions(body string, toks []token, out []Mention) []Mention {
 // the list and how many citations it found.
 func citationList(body string, toks []token, j, start int, ga bool, out []Mention) ([]Mention, int, int) {
 	count := 0
+	firstHadYear := false
 	for j < len(toks) {
 		if toks[j].sep == sepPara && count > 0 {
 			break
@@ -296,6 +297,13 @@ func citationList(body string, toks []token, j, start int, ga bool, out []Mentio
 				break
 			}
 			y, next := citedYear(toks, j+1)
+			if count == 0 {
+				firstHadYear = y != 0
+			} else if firstHadYear && y == 0 {
+				// "resolution 2396 (2017), 15 States": a list that gave
+				// years gives them all; a bare number after it is not one.
+				break
+			}
 			id, warn, ok := fileResolution(n, y)
 			if !ok {
 				break
