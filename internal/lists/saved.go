@@ -1,6 +1,7 @@
 package lists
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -73,8 +74,12 @@ func (s *Store) SaveSearch(name string, req search.Request, seen []string) (Save
 		if err != nil {
 			return err
 		}
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
 		ss.ID = id
-		return putJSON(b, id, ss)
+		return putJSON(b, id, searchRecord{ss, seq})
 	})
 	if err != nil {
 		return SavedSearch{}, fmt.Errorf("save search %q: %w", name, err)
@@ -86,8 +91,8 @@ func (s *Store) SaveSearch(name string, req search.Request, seen []string) (Save
 func (s *Store) GetSearch(id string) (SavedSearch, error) {
 	var ss SavedSearch
 	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		ss, err = getSearch(tx, id)
+		rec, err := getSearch(tx, id)
+		ss = rec.SavedSearch
 		return err
 	})
 	return ss, err
@@ -95,26 +100,22 @@ func (s *Store) GetSearch(id string) (SavedSearch, error) {
 
 // SavedSearches returns every saved search, oldest first.
 func (s *Store) SavedSearches() ([]SavedSearch, error) {
-	out := []SavedSearch{}
+	var recs []searchRecord
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSearches).ForEach(func(k, v []byte) error {
-			var ss SavedSearch
-			if err := json.Unmarshal(v, &ss); err != nil {
-				return fmt.Errorf("read saved search %q: %w", k, err)
-			}
-			out = append(out, ss)
-			return nil
+			rec, err := decodeSearch(k, v)
+			recs = append(recs, rec)
+			return err
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(out, func(a, b SavedSearch) int {
-		if c := a.Created.Compare(b.Created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	slices.SortFunc(recs, func(a, b searchRecord) int { return cmp.Compare(a.Seq, b.Seq) })
+	out := make([]SavedSearch, len(recs))
+	for i, r := range recs {
+		out[i] = r.SavedSearch
+	}
 	return out, nil
 }
 
@@ -138,21 +139,21 @@ func (s *Store) MarkOpened(id string, current []string) (SavedSearch, []string, 
 	if err != nil {
 		return SavedSearch{}, nil, err
 	}
-	var ss SavedSearch
+	var rec searchRecord
 	var fresh []string
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		if ss, err = getSearch(tx, id); err != nil {
+		if rec, err = getSearch(tx, id); err != nil {
 			return err
 		}
-		fresh = NewSince(ss.Seen, current)
-		ss.Seen, ss.LastOpened = seen, s.stamp()
-		return putJSON(tx.Bucket(bucketSearches), id, ss)
+		fresh = NewSince(rec.Seen, current)
+		rec.Seen, rec.LastOpened = seen, s.stamp()
+		return putJSON(tx.Bucket(bucketSearches), id, rec)
 	})
 	if err != nil {
 		return SavedSearch{}, nil, err
 	}
-	return ss, fresh, nil
+	return rec.SavedSearch, fresh, nil
 }
 
 // NewSince returns the ids in current that are not in seen, in current's order,
@@ -172,16 +173,27 @@ func NewSince(seen, current []string) []string {
 	return fresh
 }
 
-func getSearch(tx *bolt.Tx, id string) (SavedSearch, error) {
+// searchRecord is a saved search as stored, with its creation sequence number
+// (see listRecord).
+type searchRecord struct {
+	SavedSearch
+	Seq uint64 `json:"seq"`
+}
+
+func getSearch(tx *bolt.Tx, id string) (searchRecord, error) {
 	v := tx.Bucket(bucketSearches).Get([]byte(id))
 	if v == nil {
-		return SavedSearch{}, notFoundf("no saved search with id %.40q", id)
+		return searchRecord{}, notFoundf("no saved search with id %.40q", id)
 	}
-	var ss SavedSearch
-	if err := json.Unmarshal(v, &ss); err != nil {
-		return SavedSearch{}, fmt.Errorf("read saved search %q: %w", id, err)
+	return decodeSearch([]byte(id), v)
+}
+
+func decodeSearch(k, v []byte) (searchRecord, error) {
+	var rec searchRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return searchRecord{}, fmt.Errorf("read saved search %q: %w", k, err)
 	}
-	return ss, nil
+	return rec, nil
 }
 
 // validFilters keeps the filters of known facets, without empty or repeated

@@ -1,6 +1,7 @@
 package lists
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/json"
@@ -154,8 +155,12 @@ func (s *Store) create(name, description string, items []Item) (List, error) {
 		if err != nil {
 			return err
 		}
+		seq, err := b.NextSequence()
+		if err != nil {
+			return err
+		}
 		l.ID = id
-		return putJSON(b, id, l)
+		return putJSON(b, id, listRecord{l, seq})
 	})
 	if err != nil {
 		return List{}, fmt.Errorf("create list %q: %w", name, err)
@@ -167,8 +172,8 @@ func (s *Store) create(name, description string, items []Item) (List, error) {
 func (s *Store) Get(id string) (List, error) {
 	var l List
 	err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		l, err = getList(tx, id)
+		rec, err := getList(tx, id)
+		l = rec.List
 		return err
 	})
 	return l, err
@@ -176,27 +181,24 @@ func (s *Store) Get(id string) (List, error) {
 
 // Lists returns every list, oldest first, with their items.
 func (s *Store) Lists() ([]List, error) {
-	ls := []List{}
+	var recs []listRecord
 	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketLists).ForEach(func(k, v []byte) error {
-			var l List
-			if err := json.Unmarshal(v, &l); err != nil {
-				return fmt.Errorf("read list %q: %w", k, err)
-			}
-			ls = append(ls, l)
-			return nil
+			rec, err := decodeList(k, v)
+			recs = append(recs, rec)
+			return err
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	// Ids are random, so bbolt's key order means nothing to a reader.
-	slices.SortStableFunc(ls, func(a, b List) int {
-		if c := a.Created.Compare(b.Created); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	// Ids are random, so bbolt's key order means nothing to a reader; the
+	// sequence number is the order of creation, even within one second.
+	slices.SortFunc(recs, func(a, b listRecord) int { return cmp.Compare(a.Seq, b.Seq) })
+	ls := make([]List, len(recs))
+	for i, r := range recs {
+		ls[i] = r.List
+	}
 	return ls, nil
 }
 
@@ -412,12 +414,13 @@ func (s *Store) Relink(lookup func(Item) (*search.Document, bool)) (relinked int
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		for id, cs := range changes {
-			l, err := getList(tx, id)
+			rec, err := getList(tx, id)
 			if errors.Is(err, ErrNotFound) {
 				continue // deleted while lookup ran
 			} else if err != nil {
 				return err
 			}
+			l := &rec.List
 			n := 0
 			for _, c := range cs {
 				i := l.indexOf(c.old.DocID)
@@ -432,7 +435,7 @@ func (s *Store) Relink(lookup func(Item) (*search.Document, bool)) (relinked int
 			}
 			l.Items = mergeDuplicates(l.Items)
 			l.Updated = s.stamp()
-			if err := putJSON(tx.Bucket(bucketLists), id, l); err != nil {
+			if err := putJSON(tx.Bucket(bucketLists), id, rec); err != nil {
 				return err
 			}
 			relinked += n
@@ -470,17 +473,17 @@ var errUnchanged = errors.New("unchanged")
 // modify reads one list, lets fn change it and writes it back, all in one
 // transaction.
 func (s *Store) modify(id string, fn func(*List) error) (List, error) {
-	var l List
+	var rec listRecord
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		if l, err = getList(tx, id); err != nil {
+		if rec, err = getList(tx, id); err != nil {
 			return err
 		}
-		if err := fn(&l); err != nil {
+		if err := fn(&rec.List); err != nil {
 			return err
 		}
-		l.Updated = s.stamp()
-		return putJSON(tx.Bucket(bucketLists), id, l)
+		rec.Updated = s.stamp()
+		return putJSON(tx.Bucket(bucketLists), id, rec)
 	})
 	if errors.Is(err, errUnchanged) {
 		err = nil
@@ -488,22 +491,33 @@ func (s *Store) modify(id string, fn func(*List) error) (List, error) {
 	if err != nil {
 		return List{}, err
 	}
-	return l, nil
+	return rec.List, nil
 }
 
-func getList(tx *bolt.Tx, id string) (List, error) {
+// listRecord is a list as stored: the list and its creation sequence number,
+// which orders Lists and is no business of callers.
+type listRecord struct {
+	List
+	Seq uint64 `json:"seq"`
+}
+
+func getList(tx *bolt.Tx, id string) (listRecord, error) {
 	v := tx.Bucket(bucketLists).Get([]byte(id))
 	if v == nil {
-		return List{}, notFoundf("no list with id %.40q", id)
+		return listRecord{}, notFoundf("no list with id %.40q", id)
 	}
-	var l List
-	if err := json.Unmarshal(v, &l); err != nil {
-		return List{}, fmt.Errorf("read list %q: %w", id, err)
+	return decodeList([]byte(id), v)
+}
+
+func decodeList(k, v []byte) (listRecord, error) {
+	var rec listRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return listRecord{}, fmt.Errorf("read list %q: %w", k, err)
 	}
-	if l.Items == nil {
-		l.Items = []Item{} // the contract's items is an array, never null
+	if rec.Items == nil {
+		rec.Items = []Item{} // the contract's items is an array, never null
 	}
-	return l, nil
+	return rec, nil
 }
 
 func putJSON(b *bolt.Bucket, id string, v any) error {

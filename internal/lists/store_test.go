@@ -2,6 +2,7 @@ package lists
 
 import (
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -616,5 +617,38 @@ func TestConcurrentAdds(t *testing.T) {
 	wg.Wait()
 	if got, _ := s.Get(l.ID); len(got.Items) != 10 {
 		t.Errorf("%d items after concurrent adds of 10 documents, want 10", len(got.Items))
+	}
+}
+
+// TestOrderWithinOneSecond: lists and saved searches made within one second
+// (a script, an import) still come back in the order they were made.
+func TestOrderWithinOneSecond(t *testing.T) {
+	s := newStore(t)
+	s.now = func() time.Time { return t0 }
+	var want, wantSearches []string
+	for i := range 20 {
+		l := mustCreate(t, s, fmt.Sprint("list ", i))
+		want = append(want, l.ID)
+		ss, err := s.SaveSearch(fmt.Sprint("search ", i), search.Request{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantSearches = append(wantSearches, ss.ID)
+	}
+	ls, _ := s.Lists()
+	var got []string
+	for _, l := range ls {
+		got = append(got, l.ID)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Lists() order (-created +listed):\n%s", diff)
+	}
+	ss, _ := s.SavedSearches()
+	got = nil
+	for _, x := range ss {
+		got = append(got, x.ID)
+	}
+	if diff := cmp.Diff(wantSearches, got); diff != "" {
+		t.Errorf("SavedSearches() order (-created +listed):\n%s", diff)
 	}
 }

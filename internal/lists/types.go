@@ -2,6 +2,7 @@ package lists
 
 import (
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -93,8 +94,8 @@ func ItemFor(doc *search.Document) Item {
 // the note and the added time, which belong to the reader.
 func sameSnapshot(a, b Item) bool {
 	return a.DocID == b.DocID && a.Title == b.Title && a.Path == b.Path && a.URL == b.URL &&
-		a.Date == b.Date && a.Type == b.Type && equalStrings(a.Organizations, b.Organizations) &&
-		equalStrings(a.Resolutions, b.Resolutions) && equalStrings(a.Countries, b.Countries)
+		a.Date == b.Date && a.Type == b.Type && slices.Equal(a.Organizations, b.Organizations) &&
+		slices.Equal(a.Resolutions, b.Resolutions) && slices.Equal(a.Countries, b.Countries)
 }
 
 // withSnapshot returns it with the document facts of snap, keeping its note and
@@ -125,18 +126,6 @@ func appendNew(s []string, v string) []string {
 		}
 	}
 	return append(s, v)
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func isWebURL(u string) bool {
