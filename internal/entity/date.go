@@ -149,9 +149,13 @@ func rangeWord(toks []token, i int, and bool) bool {
 // index after it, and whether one was there.
 func dateAt(body string, toks []token, i int) (ymd, int, bool) {
 	if d := dayTok(toks[i]); d > 0 && i+1 < len(toks) {
-		// 3 December 2019
-		if m := monthTok(body, toks[i+1]); m > 0 {
-			j := i + 2
+		// 3 December 2019, the 3rd of December 2019
+		at := i + 1
+		if isWord(toks, at, "of") && toks[i].kind == tWord && at+1 < len(toks) {
+			at++
+		}
+		if m := monthTok(body, toks[at]); m > 0 {
+			j := at + 1
 			if isPunct(toks, j, ".") && toks[j].sep == sepNone {
 				j++
 			}
@@ -290,13 +294,19 @@ func numberRange(body string, toks []token, i int) (Mention, int, bool) {
 	if d1 == 0 || toks[i].kind != tNumber {
 		return Mention{}, i, false
 	}
-	and := i > 0 && toks[i-1].norm == "between"
+	between := i > 0 && toks[i-1].norm == "between"
 	j := i + 1
-	if !rangeWord(toks, j, and) || j+1 >= len(toks) {
+	// "on 12 and 13 September" names two days of one event: a range, like
+	// "12-13 September"; "on 3 and 9 May" names two dates and is left to the
+	// second.
+	if !rangeWord(toks, j, true) || j+1 >= len(toks) {
 		return Mention{}, i, false
 	}
 	b, k, ok := dateAt(body, toks, j+1)
 	if !ok || b.d == 0 || b.y == 0 {
+		return Mention{}, i, false
+	}
+	if toks[j].norm == "and" && !between && b.d != d1+1 {
 		return Mention{}, i, false
 	}
 	lo := ymd{b.y, b.m, d1}

@@ -71,6 +71,7 @@ func TestResolutions(t *testing.T) {
 		{"symbol glued year", "see S/RES/2396(2017).", []found{{"S/RES/2396 (2017)", "S/RES/2396(2017)", ""}}},
 		{"symbol no year", "see S/RES/2396 and more", []found{{"S/RES/2396 (2017)", "S/RES/2396", ""}}},
 		{"UNSCR", "under UNSCR 1540, States", []found{{"S/RES/1540 (2004)", "UNSCR 1540", ""}}},
+		{"SCR", "under SCR 2396 and UNSCRs 1373 and 1624", []found{{"S/RES/2396 (2017)", "SCR 2396", ""}, {"S/RES/1373 (2001)", "UNSCRs 1373", ""}, {"S/RES/1624 (2005)", "1624", ""}}},
 		{"Council resolution", "Council resolution 2253 was adopted", []found{{"S/RES/2253 (2015)", "resolution 2253", ""}}},
 		{"Security Council resolution", "Security Council resolution 2253 (2015) extends", []found{{"S/RES/2253 (2015)", "resolution 2253 (2015)", ""}}},
 		{"of year", "resolution 1373 of 2001 obliges", []found{{"S/RES/1373 (2001)", "resolution 1373 of 2001", ""}}},
@@ -133,6 +134,11 @@ func TestOrganizations(t *testing.T) {
 			{"1267 Monitoring Team", "Monitoring Team of the Security Council Committee established pursuant to resolutions 1267", ""},
 		}},
 		{"1267 Committee", "the 1267 Committee and the 1540 Committee", []found{{"1267 Committee", "1267 Committee", ""}, {"1540 Committee", "1540 Committee", ""}}},
+		{"1373 Committee", "the 1373 Committee", []found{{"CTC", "1373 Committee", ""}}},
+		{"the Monitoring Team", "the Analytical Support and Sanctions Monitoring Team of the Committee established pursuant to resolution 1267 (1999); the Monitoring Team", []found{
+			{"1267 Monitoring Team", "Analytical Support and Sanctions Monitoring Team of the Committee established pursuant to resolution 1267", ""},
+			{"1267 Monitoring Team", "Monitoring Team", ""},
+		}},
 		{"CIS-ATC", "the Anti-Terrorist Centre of the Commonwealth of Independent States (CIS-ATC) and the CIS-ATC", []found{
 			{"CIS-ATC", "Anti-Terrorist Centre of the Commonwealth of Independent States (CIS-ATC)", ""},
 			{"CIS-ATC", "CIS-ATC", ""},
@@ -202,6 +208,9 @@ func TestDates(t *testing.T) {
 		{"may is a verb", "States may 3 times", nil},
 		{"year in a name", "the 2005 World Summit; from the 1963 Tokyo Convention; the 2030 Agenda", nil},
 		{"year before a name after a preposition", "in 2016 Kyrgyzstan adopted", []found{{"2016", "2016", ""}}},
+		{"two days", "met on 12 and 13 September 2012 and on 3 and 9 May 2019", []found{{"2012-09-12/2012-09-13", "12 and 13 September 2012", ""}, {"2019-05-09", "9 May 2019", ""}}},
+		{"day of month", "on the 6th of December 2019", []found{{"2019-12-06", "6th of December 2019", ""}}},
+		{"abbreviated", "on 6 Dec. 2019 and Sept. 2020", []found{{"2019-12-06", "6 Dec. 2019", ""}, {"2020-09", "Sept. 2020", ""}}},
 		{"ordinal", "on the 3rd of December? no: December 3rd, 2019", []found{{"2019-12-03", "December 3rd, 2019", ""}}},
 	})
 }

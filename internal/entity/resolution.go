@@ -201,7 +201,7 @@ func scanResolutions(body string, toks []token, out []Mention) []Mention {
 			if ok {
 				i = next - 1
 			}
-		case t.kind == tWord && (t.norm == "resolution" || t.norm == "resolutions" || t.text(body) == "UNSCR" || t.text(body) == "UNSCRs"):
+		case t.kind == tWord && (t.norm == "resolution" || t.norm == "resolutions" || t.text(body) == "UNSCR" || t.text(body) == "UNSCRs" || t.text(body) == "SCR" || t.text(body) == "SCRs"):
 			ctx := ""
 			if t.norm == "resolution" || t.norm == "resolutions" {
 				ctx = assemblyBefore(toks, i)
