@@ -25,6 +25,10 @@ func classify(err error) (status int, msg string, internal bool) {
 		return http.StatusBadRequest, err.Error(), false
 	case errors.Is(err, search.ErrNotFound):
 		return http.StatusNotFound, err.Error(), false
+	case errors.Is(err, ErrBadPaths):
+		return http.StatusBadRequest, err.Error(), false
+	case errors.Is(err, ErrBusy):
+		return http.StatusConflict, err.Error(), false
 	case errors.As(err, &he):
 		msg := http.StatusText(he.Code)
 		if m, ok := he.Message.(string); ok && m != "" {

@@ -48,6 +48,11 @@ type Options struct {
 	// must be cheap and safe for concurrent use (an atomic.Bool's Load is ideal).
 	// Nil means never.
 	Indexing func() bool
+	// Ingest, with IngestToken, enables POST /api/index, through which the
+	// command line hands indexing jobs to the process that owns the index.
+	// Requests must carry "Authorization: Bearer <IngestToken>".
+	Ingest      Ingester
+	IngestToken string
 }
 
 // Server serves the API and the web page over a Searcher.
@@ -57,6 +62,9 @@ type Server struct {
 	index func() bool
 	pages map[string]*pageTemplate
 	echo  *echo.Echo
+
+	ingest      Ingester
+	ingestToken string
 }
 
 //go:embed templates/*.html
@@ -71,7 +79,7 @@ func New(s Searcher, opts Options) (*Server, error) {
 	if s == nil {
 		return nil, errors.New("server: nil Searcher")
 	}
-	srv := &Server{s: s, log: opts.Logger, index: opts.Indexing}
+	srv := &Server{s: s, log: opts.Logger, index: opts.Indexing, ingest: opts.Ingest, ingestToken: opts.IngestToken}
 	if srv.log == nil {
 		srv.log = slog.Default()
 	}
@@ -103,6 +111,7 @@ func New(s Searcher, opts Options) (*Server, error) {
 	get("/api/search", srv.apiSearch)
 	get("/api/documents/:id", srv.apiDocument)
 	get("/api/mentions", srv.apiMentions)
+	e.POST("/api/index", srv.apiIndex)
 
 	get("/", srv.searchPage)
 	get("/documents/:id", srv.documentPage)

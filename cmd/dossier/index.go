@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"dossier/indexer"
+	"dossier/internal/search"
 )
 
 func newIndexCmd(opts *options) *cobra.Command {
@@ -34,14 +36,25 @@ the rest is indexed.`,
 				}
 				sources = append(sources, src)
 			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
 			st, err := openStore(opts.indexDir, true)
+			if errors.Is(err, search.ErrLocked) {
+				// A server owns the index: it indexes for us.
+				fmt.Fprintf(cmd.ErrOrStderr(), "The index is held by a running server; handing the job to it…\n")
+				sum, _, rerr := indexRemotely(ctx, opts.indexDir, args)
+				if errors.Is(rerr, errNoServer) {
+					return err
+				}
+				if rerr != nil {
+					return rerr
+				}
+				return report(cmd, opts, sum)
+			}
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
 			bar := newProgressBar(cmd.ErrOrStderr())
 			in := indexer.New(st.index, st.manifest, indexer.Options{Workers: workers, Progress: bar.update})
 			sum, err := in.Run(ctx, sources...)
@@ -49,16 +62,20 @@ the rest is indexed.`,
 			if err != nil {
 				return fmt.Errorf("indexing stopped after %d files: %w", sum.Indexed+sum.Unchanged+len(sum.Failed), err)
 			}
-			if opts.json {
-				return writeJSON(cmd.OutOrStdout(), sum)
-			}
-			printSummary(cmd.OutOrStdout(), sum, opts.indexDir)
-			return nil
+			return report(cmd, opts, sum)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.json, "json", false, `print {"indexed","unchanged","removed","failed","took_ms"} as JSON`)
 	cmd.Flags().IntVar(&workers, "workers", 0, "files parsed at once (default: one per core)")
 	return cmd
+}
+
+func report(cmd *cobra.Command, opts *options, sum *indexer.Summary) error {
+	if opts.json {
+		return writeJSON(cmd.OutOrStdout(), sum)
+	}
+	printSummary(cmd.OutOrStdout(), sum, opts.indexDir)
+	return nil
 }
 
 func printSummary(w io.Writer, sum *indexer.Summary, dir string) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -25,8 +26,12 @@ func newServeCmd(opts *options) *cobra.Command {
 		Long: `Serve opens the index and serves the search page and the JSON API, on
 127.0.0.1:8080 unless --addr says otherwise. When the index folder holds no index
 yet, it indexes the sample corpus embedded in the binary, in the background, and
-says so; the page fills as documents arrive. The server owns the index while it
-runs: stop it before running "dossier index" on the same folder.`,
+says so; the page fills as documents arrive.
+
+The server owns the index while it runs. "dossier index" on the same folder
+hands its job to the server (through serve.json, which the server writes into
+the index folder, readable by its user only), and the new documents become
+searchable while the server goes on answering.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
@@ -40,6 +45,7 @@ runs: stop it before running "dossier index" on the same folder.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 
+			ing := &ingester{st: st}
 			var indexing atomic.Bool
 			done := make(chan struct{})
 			if fresh {
@@ -48,7 +54,7 @@ runs: stop it before running "dossier index" on the same folder.`,
 				go func() {
 					defer close(done)
 					defer indexing.Store(false)
-					sum, err := indexer.New(st.index, st.manifest, indexer.Options{}).Run(ctx, indexer.Source{FS: corpus.FS, Root: "corpus"})
+					sum, err := ing.run(ctx, indexer.Source{FS: corpus.FS, Root: "corpus"})
 					if err != nil {
 						log.Error("indexing the sample corpus failed", "err", err)
 						return
@@ -61,16 +67,31 @@ runs: stop it before running "dossier index" on the same folder.`,
 			} else {
 				close(done)
 			}
+			// Stop the first-start run and wait for it before the index closes.
+			defer func() { stop(); <-done }()
 
-			srv, err := server.New(st.index, server.Options{Logger: log, Indexing: indexing.Load})
+			var lc net.ListenConfig
+			ln, err := lc.Listen(ctx, "tcp", addr)
 			if err != nil {
+				return fmt.Errorf("listen %s: %w", addr, err)
+			}
+			token, removeHandoff, err := writeHandoff(opts.indexDir, ln.Addr().String())
+			if err != nil {
+				ln.Close()
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "Dossier is serving %s on http://%s/\n", opts.indexDir, addr)
-			err = srv.ListenAndServe(ctx, addr)
-			stop()
-			<-done // the index must not close under the indexer
-			return err
+			defer removeHandoff()
+
+			srv, err := server.New(st.index, server.Options{
+				Logger: log, Indexing: indexing.Load,
+				Ingest: ing, IngestToken: token,
+			})
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Dossier is serving %s on http://%s/\n", opts.indexDir, ln.Addr())
+			return srv.Serve(ctx, ln)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "HOST:PORT to listen on")

@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,26 +31,7 @@ func TestServeIndexesTheSampleCorpusOnFirstStart(t *testing.T) {
 		t.Errorf("the embedded corpus has %d documents, want at least 40", want)
 	}
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := newRootCmd()
-	cmd.SetArgs([]string{"--index", filepath.Join(t.TempDir(), "index"), "serve", "--addr", addr})
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	served := make(chan error, 1)
-	go func() { served <- cmd.ExecuteContext(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-served; err != nil {
-			t.Errorf("serve returned %v after shutdown", err)
-		}
-	}()
+	addr := startServer(t, filepath.Join(t.TempDir(), "index"))
 
 	var res struct {
 		Total  int
@@ -94,4 +76,82 @@ func getJSON(url string, v any) error {
 		return fmt.Errorf("GET %s: %s", url, resp.Status)
 	}
 	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+// TestIndexWhileServing: with a server holding the index, `dossier index` hands
+// the job to it, and the new documents become searchable without a restart.
+func TestIndexWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	index := filepath.Join(dir, "index")
+	docs := filepath.Join(dir, "docs")
+	if err := os.CopyFS(docs, os.DirFS("../../indexer/testdata/docs")); err != nil {
+		t.Fatal(err)
+	}
+	// An index that exists but is empty, so serve does not index the sample corpus.
+	if _, err := run(t, "--index", index, "index", t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+
+	addr := startServer(t, index)
+
+	out, err := run(t, "--index", index, "index", docs, "--json")
+	if err != nil {
+		t.Fatalf("index while serving: %v", err)
+	}
+	var sum struct {
+		Indexed int
+		Failed  []any
+	}
+	if err := json.Unmarshal([]byte(out), &sum); err != nil {
+		t.Fatalf("index --json: %v\n%s", err, out)
+	}
+	if sum.Indexed != 3 || len(sum.Failed) != 0 {
+		t.Errorf("summary = %+v, want 3 indexed, none failed", sum)
+	}
+	var res struct{ Total int }
+	if err := getJSON("http://"+addr+"/api/search?q=quillwort", &res); err != nil || res.Total != 1 {
+		t.Errorf("search quillwort on the server: total %d, error %v; want 1", res.Total, err)
+	}
+	// The hand-off is refused without the token.
+	resp, err := http.Post("http://"+addr+"/api/index", "application/json", strings.NewReader(`{"paths":["/"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("POST /api/index without the token: %s, want 401", resp.Status)
+	}
+}
+
+// startServer runs `dossier serve` on index until the test ends and returns its
+// address once the server has written its hand-off file.
+func startServer(t *testing.T, index string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := newRootCmd()
+	cmd.SetArgs([]string{"--index", index, "serve", "--addr", "127.0.0.1:0"})
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	served := make(chan error, 1)
+	go func() { served <- cmd.ExecuteContext(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-served; err != nil {
+			t.Errorf("serve returned %v after shutdown", err)
+		}
+	})
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		data, err := os.ReadFile(filepath.Join(index, "serve.json"))
+		if err == nil {
+			var h struct{ Addr string }
+			if json.Unmarshal(data, &h) == nil && h.Addr != "" {
+				return h.Addr
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the server wrote no serve.json within 30s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
