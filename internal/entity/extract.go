@@ -196,24 +196,28 @@ func learnAcronyms(body string, toks []token, gm []gazMatch) []gazMatch {
 		gm = kept
 	}
 	if len(learned) > 0 {
-		inAdded := func(i int) bool {
-			for _, a := range added {
-				if a.first <= i && i <= a.last {
-					return true
-				}
-			}
-			return false
-		}
+		// The long forms in added are in text order: one cursor tells
+		// whether token i is inside one.
+		defs := added
+		k := 0
+		var uses []gazMatch
 		for i, t := range toks {
 			if t.kind != tWord {
 				continue
 			}
 			id, ok := learned[t.text(body)]
-			if !ok || covered(i) || inAdded(i) || (i+1 < len(toks) && toks[i+1].sep == sepNone && isPunct(toks, i+1, "-")) {
+			if !ok {
 				continue
 			}
-			added = append(added, gazMatch{kind: gOrg, id: id, first: i, last: i})
+			for k < len(defs) && defs[k].last < i {
+				k++
+			}
+			if k < len(defs) && defs[k].first <= i || covered(i) || (i+1 < len(toks) && toks[i+1].sep == sepNone && isPunct(toks, i+1, "-")) {
+				continue
+			}
+			uses = append(uses, gazMatch{kind: gOrg, id: id, first: i, last: i})
 		}
+		added = append(added, uses...)
 	}
 	if len(added) > 0 {
 		gm = append(gm, added...)
