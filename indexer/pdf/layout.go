@@ -26,6 +26,8 @@ const (
 	dupTol       = 0.1  // the same glyph drawn again this close is one glyph (fake bold, shadows)
 	columnGap    = 1.0  // the narrowest gutter between columns
 	columnWidth  = 4.0  // the narrowest column
+	proseFill    = 0.6  // in a column of prose, most lines fill at least this share of its width
+	rowGap       = 0.3  // white space between table rows is at least this high; between lines of text, less
 	ascent       = 0.8  // a line's extent above its baseline
 	descent      = 0.25 // and below
 	paraStep     = 1.3  // a step between lines this many times the page's usual step starts a paragraph
@@ -218,60 +220,129 @@ func median(v []float64) float64 {
 }
 
 // xycut appends lines to out in reading order by recursive XY-cut: split the
-// region at its widest vertical gutter (columns) if it has one, else at its
-// widest horizontal gap, and read each part in turn. Columns win over
-// horizontal gaps because two columns on one baseline grid also share all
-// their line gaps.
+// region at a vertical gutter (columns) if it has one, else at its widest
+// horizontal gap, and read each part in turn. Columns win over horizontal
+// gaps because two columns on one baseline grid also share their line gaps.
+// The exception is a table: its rows are split first, so that it reads row by
+// row, and then its cells, so that a cell's lines stay together.
 func xycut(lines []*line, out *[]*line, depth int) {
 	if len(lines) <= 1 || depth > 64 {
 		appendTopDown(lines, out)
 		return
 	}
 	size := medianSize(lines)
-
-	// Vertical gutter: sweep by left edge, tracking the rightmost end so far.
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].x0 < lines[j].x0 })
-	vAt, vGap := -1, 0.0
-	minX, maxX := lines[0].x0, lines[0].x1
-	for _, l := range lines {
-		maxX = math.Max(maxX, l.x1)
-	}
-	reach := lines[0].x1
-	for i := 1; i < len(lines); i++ {
-		gap := lines[i].x0 - reach
-		if gap > columnGap*size && gap > vGap &&
-			reach-minX >= columnWidth*size && maxX-lines[i].x0 >= columnWidth*size {
-			vAt, vGap = i, gap
+	top, rest, hGap := horizontalCut(lines)
+	rows := hGap >= rowGap*size
+cuts:
+	for _, c := range verticalCuts(lines, size) {
+		left := append([]*line(nil), lines[:c]...)
+		right := append([]*line(nil), lines[c:]...)
+		pl, pr := prose(left), prose(right)
+		switch {
+		case !pl && !pr:
+			continue // not columns of text; perhaps a narrower gutter is
+		case pl != pr && rows && (pl && beside(right, left) || pr && beside(left, right)):
+			// Short lines, each beside a line of text: the cells of a table
+			// whose rows can be separated. Do that first.
+			break cuts
 		}
-		reach = math.Max(reach, lines[i].x1)
-	}
-	if vAt > 0 {
-		left := append([]*line(nil), lines[:vAt]...)
-		right := append([]*line(nil), lines[vAt:]...)
 		xycut(left, out, depth+1)
 		xycut(right, out, depth+1)
 		return
 	}
-
-	// Horizontal gap: sweep top down, tracking the lowest bottom so far.
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].top() > lines[j].top() })
-	hAt, hGap := -1, 0.0
-	low := lines[0].bottom()
-	for i := 1; i < len(lines); i++ {
-		gap := low - lines[i].top()
-		if gap > 0 && gap > hGap {
-			hAt, hGap = i, gap
-		}
-		low = math.Min(low, lines[i].bottom())
-	}
-	if hAt > 0 {
-		top := append([]*line(nil), lines[:hAt]...)
-		rest := append([]*line(nil), lines[hAt:]...)
+	if top != nil {
 		xycut(top, out, depth+1)
 		xycut(rest, out, depth+1)
 		return
 	}
 	appendTopDown(lines, out)
+}
+
+// verticalCuts sorts lines by left edge and returns the indexes where a
+// gutter wide enough for columns separates lines[:i] from lines[i:], widest
+// gutter first.
+func verticalCuts(lines []*line, size float64) []int {
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].x0 < lines[j].x0 })
+	type cut struct {
+		at  int
+		gap float64
+	}
+	var cuts []cut
+	minX, maxX := lines[0].x0, lines[0].x1
+	for _, l := range lines {
+		maxX = math.Max(maxX, l.x1)
+	}
+	reach := lines[0].x1 // the rightmost end so far
+	for i := 1; i < len(lines); i++ {
+		gap := lines[i].x0 - reach
+		// The left side must be wide, or list labels (bullets, numbers)
+		// would become a column of their own; the right side may be narrow,
+		// as the figures in a table often are.
+		if gap > columnGap*size && reach-minX >= columnWidth*size && maxX-lines[i].x0 >= size {
+			cuts = append(cuts, cut{i, gap})
+		}
+		reach = math.Max(reach, lines[i].x1)
+	}
+	sort.SliceStable(cuts, func(i, j int) bool { return cuts[i].gap > cuts[j].gap })
+	at := make([]int, len(cuts))
+	for i, c := range cuts {
+		at[i] = c.at
+	}
+	return at
+}
+
+// horizontalCut splits lines at the widest horizontal band of white space
+// running across all of them, returning the parts above and below and the
+// band's height, or nil parts when there is none. It copies the parts, so
+// lines may be reordered afterwards.
+func horizontalCut(lines []*line) (top, rest []*line, gap float64) {
+	sorted := append([]*line(nil), lines...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].top() > sorted[j].top() })
+	at := -1
+	low := sorted[0].bottom() // the lowest bottom so far
+	for i := 1; i < len(sorted); i++ {
+		if g := low - sorted[i].top(); g > 0 && g > gap {
+			at, gap = i, g
+		}
+		low = math.Min(low, sorted[i].bottom())
+	}
+	if at < 0 {
+		return nil, nil, 0
+	}
+	return sorted[:at], sorted[at:], gap
+}
+
+// beside reports whether nearly every line of a has a line of b on the same
+// baseline, as the cells of a table row do. A column of text soon falls out
+// of step with its neighbour: their paragraph gaps differ.
+func beside(a, b []*line) bool {
+	n := 0
+	for _, l := range a {
+		for _, m := range b {
+			if math.Abs(l.y-m.y) < 0.2*math.Max(l.size, m.size) {
+				n++
+				break
+			}
+		}
+	}
+	return float64(n) >= 0.9*float64(len(a))
+}
+
+// prose reports whether lines look like a column of running text: most of
+// them fill the column's width, where table cells are ragged.
+func prose(lines []*line) bool {
+	x0, x1 := lines[0].x0, lines[0].x1
+	for _, l := range lines {
+		x0, x1 = math.Min(x0, l.x0), math.Max(x1, l.x1)
+	}
+	if x1 <= x0 {
+		return false
+	}
+	fill := make([]float64, len(lines))
+	for i, l := range lines {
+		fill[i] = (l.x1 - l.x0) / (x1 - x0)
+	}
+	return median(fill) >= proseFill
 }
 
 // appendTopDown reads lines that no cut separates: by baseline, then left to right.
