@@ -4,6 +4,20 @@
 // DESIGN.md defines, the words as written and their byte offsets in the body.
 // The knowledge (organization and country names, the first resolution number of
 // each year) lives in embedded data files under data/, with their sources noted.
+//
+// What a mention's Text covers, so that counts and highlights agree everywhere:
+//   - a resolution list "resolutions 1373 (2001), 1624 (2005) and 2178 (2014)" is
+//     one mention per resolution; the first includes the keyword ("resolutions
+//     1373 (2001)"), the others are the number and year ("1624 (2005)"); words
+//     that introduce a list ("resolutions, including 2396 (2017)") are left out;
+//   - an organization named with the acronym it defines is one mention covering
+//     both: "United Nations Office on Drugs and Crime (UNODC)"; the acronym used
+//     alone later is a mention of its own;
+//   - a country's possessive is left out: "Kyrgyzstan" of "Kyrgyzstan’s";
+//   - a date range is one mention from its first number: "3 to 5 December 2019"
+//     of "from 3 to 5 December 2019".
+//
+// Extract is safe for concurrent use; the gazetteers are read-only after init.
 package entity
 
 // The entity kinds.
