@@ -13,7 +13,7 @@ import (
 
 // This file runs a page's content stream and records where each glyph lands.
 // It replaces the library's Page.Content, which assumes one-byte character codes
-// (so every glyph of a Type0 font, which Chromium and Word use, gets width 0),
+// (so every glyph of a Type0 font, as Chromium writes them, gets width 0),
 // ignores word spacing (Tw) and form XObjects, and cannot be stopped half-way.
 
 // glyph is one shown character code, in default user space (points, y up)
@@ -66,14 +66,13 @@ func (m matrix) mul(n matrix) matrix {
 }
 
 type gstate struct {
-	ctm      matrix
-	tc, tw   float64 // character and word spacing
-	th       float64 // horizontal scaling, 1 = 100%
-	tl       float64 // leading
-	tfs      float64 // font size
-	rise     float64
-	font     *font
-	fontName string
+	ctm    matrix
+	tc, tw float64 // character and word spacing
+	th     float64 // horizontal scaling, 1 = 100%
+	tl     float64 // leading
+	tfs    float64 // font size
+	rise   float64
+	font   *font
 }
 
 // Limits that keep one hostile page from costing more than a normal document.
@@ -230,8 +229,7 @@ func (r *pageReader) run(strm lpdf.Value, res *resources, g gstate, depth int) {
 			g.rise = num(0)
 		case "Tf":
 			if len(args) >= 2 {
-				g.fontName = args[0].Name()
-				g.font = r.font(res, g.fontName)
+				g.font = r.font(res, args[0].Name())
 				g.tfs = num(1)
 			}
 		case "Td", "TD":

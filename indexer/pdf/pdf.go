@@ -91,10 +91,10 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 
 	pr := &pageReader{ctx: ctx, fonts: map[string]*font{}, budget: limit + 1}
 	var (
+		pages     [][]pageLine
 		pageErrs  []error
 		truncated bool
 	)
-	var pages [][]pageLine
 	for i, pg := range refs {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
