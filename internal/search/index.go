@@ -245,3 +245,21 @@ func parseISODate(s string, end bool) (time.Time, error) {
 	}
 	return time.Time{}, fmt.Errorf("date %q is not YYYY, YYYY-MM or YYYY-MM-DD", s)
 }
+
+// DocumentByPath returns the document indexed from the file at path (as
+// recorded by the indexer), or ErrNotFound. Reading lists use it to find a
+// document again after a change to the file gave it a new id.
+func (ix *Index) DocumentByPath(ctx context.Context, path string) (*Document, error) {
+	q := bleve.NewTermQuery(path)
+	q.SetField(fieldPath)
+	req := bleve.NewSearchRequest(q)
+	req.Fields = []string{"*"}
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("look up document at %s: %w", path, err)
+	}
+	if len(res.Hits) == 0 {
+		return nil, fmt.Errorf("document at %q: %w", path, ErrNotFound)
+	}
+	return storedDocument(res.Hits[0].ID, res.Hits[0].Fields)
+}

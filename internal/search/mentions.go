@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -42,6 +43,7 @@ func (ix *Index) Mentions(ctx context.Context, req MentionsRequest) (*MentionsRe
 
 	out := &MentionsResult{
 		Entity:   Entity{Kind: req.Kind, ID: id, Label: entity.Label(req.Kind, id)},
+		Years:    []YearCount{},
 		Mentions: []Mention{},
 	}
 	first, last := (page-1)*size, page*size
@@ -60,18 +62,28 @@ func (ix *Index) Mentions(ctx context.Context, req MentionsRequest) (*MentionsRe
 			if err != nil {
 				return nil, err
 			}
+			out.Documents++
 			for _, m := range doc.Entities {
 				if m.Kind != req.Kind || m.ID != id {
 					continue
 				}
 				if out.Total >= first && out.Total < last {
+					context, ms, me := sentence(doc.Body, m.Start, m.End)
 					out.Mentions = append(out.Mentions, Mention{
 						DocID: doc.ID, Title: doc.Title, Date: doc.Date,
-						Context: sentence(doc.Body, m.Start, m.End),
-						Start:   m.Start, End: m.End,
+						Context: context, MarkStart: ms, MarkEnd: me,
+						Start: m.Start, End: m.End,
 					})
 				}
 				out.Total++
+				if len(doc.Date) >= 4 {
+					// Documents come in date order, so years arrive in order.
+					if n := len(out.Years); n > 0 && out.Years[n-1].Year == doc.Date[:4] {
+						out.Years[n-1].Count++
+					} else {
+						out.Years = append(out.Years, YearCount{Year: doc.Date[:4], Count: 1})
+					}
+				}
 			}
 		}
 		if len(res.Hits) < mentionsPage {
@@ -86,10 +98,10 @@ const contextBytes = 240
 
 // sentence returns the sentence of body around [start,end), bounded to about
 // contextBytes either side (cut at a word, with an ellipsis) and with its
-// whitespace collapsed.
-func sentence(body string, start, end int) string {
+// whitespace collapsed, and where the mention lies in it.
+func sentence(body string, start, end int) (context string, markStart, markEnd int) {
 	if start < 0 || end > len(body) || start > end {
-		return ""
+		return "", 0, 0
 	}
 	from := start
 	for from > 0 {
@@ -119,12 +131,37 @@ func sentence(body string, start, end int) string {
 			break
 		}
 	}
-	text := strings.Join(strings.Fields(body[from:to]), " ")
+	var b strings.Builder
 	if start-from >= contextBytes {
-		text = "…" + text
+		b.WriteString("…")
 	}
+	collapse(&b, body[from:start])
+	markStart = b.Len()
+	collapse(&b, body[start:end])
+	markEnd = b.Len()
+	collapse(&b, body[end:to])
 	if to-end >= contextBytes && to < len(body) {
-		text += "…"
+		b.WriteString("…")
 	}
-	return text
+	return b.String(), markStart, markEnd
+}
+
+// collapse appends s to b with each run of white space made one space, and none
+// at the very start.
+func collapse(b *strings.Builder, s string) {
+	space := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	if space && b.Len() > 0 {
+		b.WriteByte(' ')
+	}
 }

@@ -223,6 +223,13 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if _, err := ix.Document(context.Background(), "zzz"); !errors.Is(err, search.ErrNotFound) {
 		t.Errorf("Document(zzz) error = %v, want ErrNotFound", err)
 	}
+	byPath, err := ix.DocumentByPath(context.Background(), want.Path)
+	if err != nil || byPath.ID != "c" {
+		t.Errorf("DocumentByPath(%q) = %v, %v; want document c", want.Path, byPath, err)
+	}
+	if _, err := ix.DocumentByPath(context.Background(), "/nowhere"); !errors.Is(err, search.ErrNotFound) {
+		t.Errorf("DocumentByPath(/nowhere) error = %v, want ErrNotFound", err)
+	}
 }
 
 func TestMentionsInDateOrderWithContext(t *testing.T) {
@@ -241,8 +248,18 @@ func TestMentionsInDateOrderWithContext(t *testing.T) {
 	if diff := cmp.Diff([]string{"a", "b"}, got); diff != "" {
 		t.Errorf("first page (-want +got):\n%s", diff)
 	}
-	if c := res.Mentions[0].Context; c != "CTED visited Kyrgyzstan to discuss resolution 2178 (2014)." {
-		t.Errorf("context = %q", c)
+	m := res.Mentions[0]
+	if m.Context != "CTED visited Kyrgyzstan to discuss resolution 2178 (2014)." {
+		t.Errorf("context = %q", m.Context)
+	}
+	if mark := m.Context[m.MarkStart:m.MarkEnd]; mark != "resolution 2178 (2014)" {
+		t.Errorf("marked part of the context = %q, want the mention", mark)
+	}
+	if res.Documents != 3 {
+		t.Errorf("documents = %d, want 3", res.Documents)
+	}
+	if diff := cmp.Diff([]search.YearCount{{Year: "2019", Count: 1}, {Year: "2020", Count: 1}}, res.Years); diff != "" {
+		t.Errorf("years (-want +got):\n%s", diff)
 	}
 	page2, err := ix.Mentions(context.Background(), search.MentionsRequest{Kind: "resolution", ID: "S/RES/2178 (2014)", Size: 2, Page: 2})
 	if err != nil {
@@ -293,9 +310,9 @@ func TestSecondOpenerGetsErrLocked(t *testing.T) {
 
 func TestMentionContextIsCutAtWords(t *testing.T) {
 	long := strings.Repeat("alpha beta gamma delta ", 40)
-	body := long + "cites resolution 2178 (2014) here " + long + "end."
+	body := long + "cites resolution\n  2178 (2014) here " + long + "end."
 	d := search.Document{ID: "long", Title: "Long", Body: body,
-		Entities: []entity.Mention{mention(body, "resolution", "S/RES/2178 (2014)", "resolution 2178 (2014)")}}
+		Entities: []entity.Mention{mention(body, "resolution", "S/RES/2178 (2014)", "resolution\n  2178 (2014)")}}
 	ix, err := search.Open(t.TempDir(), search.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -311,6 +328,9 @@ func TestMentionContextIsCutAtWords(t *testing.T) {
 	c := res.Mentions[0].Context
 	if !strings.HasPrefix(c, "…") || !strings.HasSuffix(c, "…") || !strings.Contains(c, "cites resolution 2178 (2014) here") {
 		t.Fatalf("context = %q, want the mention with ellipses at both ends", c)
+	}
+	if mark := c[res.Mentions[0].MarkStart:res.Mentions[0].MarkEnd]; mark != "resolution 2178 (2014)" {
+		t.Errorf("marked part = %q, want the mention with its line break collapsed", mark)
 	}
 	for _, w := range strings.Fields(strings.Trim(c, "…")) {
 		if !strings.Contains("alpha beta gamma delta cites resolution 2178 (2014) here", w) {

@@ -119,15 +119,29 @@ type Mention struct {
 	DocID string `json:"doc_id"`
 	Title string `json:"title"`
 	Date  string `json:"date"`
-	// Context is the sentence around the mention as plain text.
-	Context string `json:"context"`
-	Start   int    `json:"start"`
-	End     int    `json:"end"`
+	// Context is the sentence around the mention as plain text;
+	// Context[MarkStart:MarkEnd] is the mention itself.
+	Context   string `json:"context"`
+	MarkStart int    `json:"mark_start"`
+	MarkEnd   int    `json:"mark_end"`
+	// Start and End are the mention's byte offsets in the document body.
+	Start int `json:"start"`
+	End   int `json:"end"`
 }
 
-// MentionsResult is one page of mentions, in date order; Total counts them all.
+// YearCount is how many mentions documents of one year hold.
+type YearCount struct {
+	Year  string `json:"year"`
+	Count int    `json:"count"`
+}
+
+// MentionsResult is one page of mentions, in date order; Total counts them all,
+// Documents counts the documents they are in, and Years spreads them over the
+// years of their documents (oldest first; undated documents are not counted).
 type MentionsResult struct {
-	Entity   Entity    `json:"entity"`
-	Total    int       `json:"total"`
-	Mentions []Mention `json:"mentions"`
+	Entity    Entity      `json:"entity"`
+	Total     int         `json:"total"`
+	Documents int         `json:"documents"`
+	Years     []YearCount `json:"years"`
+	Mentions  []Mention   `json:"mentions"`
 }
