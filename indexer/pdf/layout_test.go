@@ -130,3 +130,39 @@ func TestDropFurniture(t *testing.T) {
 		})
 	}
 }
+
+func TestJoinPages(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		pages [][]pageLine
+		want  string
+	}{
+		{
+			name:  "sentence runs on to the next page",
+			pages: [][]pageLine{{{text: "into account the potential", before: paraBreak}}, {{text: "effect of their measures.", before: paraBreak}}},
+			want:  "into account the potential\neffect of their measures.",
+		},
+		{
+			name:  "word hyphenated across pages",
+			pages: [][]pageLine{{{text: "work on coun-", before: paraBreak}}, {{text: "tering travel.", before: paraBreak}}},
+			want:  "work on countering travel.",
+		},
+		{
+			name:  "new page, new paragraph",
+			pages: [][]pageLine{{{text: "the end.", before: paraBreak}}, {{text: "Next section", before: paraBreak}}},
+			want:  "the end.\n\nNext section",
+		},
+		{
+			name:  "blank page in between",
+			pages: [][]pageLine{{{text: "one", before: paraBreak}}, nil, {{text: "Two", before: paraBreak}}},
+			want:  "one\n\nTwo",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, _ := assemble(joinPages(tc.pages), 1<<20)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("joined pages mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
