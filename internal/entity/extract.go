@@ -176,6 +176,18 @@ func learnAcronyms(body string, toks []token, gm []gazMatch) []gazMatch {
 					break
 				}
 			}
+			// "Kenya’s Financial Reporting Centre (FRC)", "the Kenyan National
+			// ...": a State's own body.
+			for k, n := first-1, 0; first > 0 && k >= 0 && n < 3; k-- {
+				if toks[k].norm == "the" || toks[k].norm == "'s" {
+					n++
+					continue
+				}
+				if covered(k) && isCountryMatch(gm, k) {
+					first = -1
+				}
+				break
+			}
 			if first < 0 {
 				continue
 			}
@@ -224,6 +236,12 @@ func learnAcronyms(body string, toks []token, gm []gazMatch) []gazMatch {
 		sort.Slice(gm, func(a, b int) bool { return gm[a].first < gm[b].first })
 	}
 	return gm
+}
+
+// isCountryMatch reports whether token i is inside a country match of gm.
+func isCountryMatch(gm []gazMatch, i int) bool {
+	k := sort.Search(len(gm), func(k int) bool { return gm[k].last >= i })
+	return k < len(gm) && gm[k].first <= i && (gm[k].kind == gCountry || gm[k].kind == gAdjective)
 }
 
 // isAcronym reports whether s looks like an organization's acronym: a single

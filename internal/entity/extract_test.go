@@ -156,6 +156,7 @@ func TestOrganizations(t *testing.T) {
 		{"financial intelligence unit is national", "the Financial Intelligence Unit (FIU) and the FIU", nil},
 		{"not an organization acronym", "Advance Passenger Information (API) and foreign terrorist fighters (FTFs); API data", nil},
 		{"national body", "the State Committee for National Security (SCNS) of Kyrgyzstan", nil},
+		{"a State's own body", "Kenya’s Financial Reporting Centre (FRC) and the Kenyan Financial Reporting Centre (FRC)", nil},
 		{"acronym that is a word, in a heading", "WHO WE ARE\n\nThe WHO and the EU", []found{{"WHO", "WHO", ""}, {"EU", "EU", ""}}},
 		{"SCO RATS", "the Regional Anti-Terrorist Structure of the Shanghai Cooperation Organization", []found{{"SCO RATS", "Regional Anti-Terrorist Structure of the Shanghai Cooperation Organization", ""}}},
 		{"line break in a name", "the United Nations Office on\nDrugs and Crime", []found{{"UNODC", "United Nations Office on\nDrugs and Crime", ""}}},
@@ -180,6 +181,8 @@ func TestCountries(t *testing.T) {
 		{"cities are not countries", "the office in Bishkek", nil},
 		{"case", "chad and CHAD and Chad", []found{{"TCD", "CHAD", ""}, {"TCD", "Chad", ""}}},
 		{"second half of a compound", "the Ibero-American network and the Iraq-Syria border", []found{{"IRQ", "Iraq", ""}, {"SYR", "Syria", ""}}},
+		{"cities and currencies", "in Mexico City and Kuwait City, US$ 5 million; Papua New Guinea and New Guinea", []found{{"PNG", "Papua New Guinea", ""}}},
+		{"dotted", "the U.S. and the U.K. and the US", []found{{"USA", "U.S.", ""}, {"GBR", "U.K.", ""}, {"USA", "US", ""}}},
 		{"observer States", "the Holy See and the State of Palestine", []found{{"VAT", "Holy See", ""}, {"PSE", "State of Palestine", ""}}},
 	})
 }
