@@ -77,7 +77,7 @@ func TestCommandsSpeakTheContract(t *testing.T) {
 	if len(res.Hits) != 1 {
 		t.Fatalf("search quillwort: %d hits, want 1", len(res.Hits))
 	}
-	if diff := cmp.Diff([]string{"date", "id", "path", "snippet", "title", "type"}, keys(t, res.Hits[0])); diff != "" {
+	if diff := cmp.Diff([]string{"date", "entities", "id", "path", "snippet", "title", "type"}, keys(t, res.Hits[0])); diff != "" {
 		t.Errorf("hit keys (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"country", "organization", "resolution", "type", "year"}, keys(t, res.Facets)); diff != "" {
@@ -88,7 +88,7 @@ func TestCommandsSpeakTheContract(t *testing.T) {
 	if err != nil {
 		t.Fatalf("mentions: %v", err)
 	}
-	if diff := cmp.Diff([]string{"entity", "mentions", "total"}, keys(t, json.RawMessage(out))); diff != "" {
+	if diff := cmp.Diff([]string{"documents", "entity", "mentions", "total", "years"}, keys(t, json.RawMessage(out))); diff != "" {
 		t.Errorf("mentions --json keys (-want +got):\n%s", diff)
 	}
 

@@ -74,9 +74,12 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldBody, text(true))
 	doc.AddFieldMappingsAt(fieldDate, date)
 	doc.AddFieldMappingsAt(fieldDateText, kw(true))
-	for _, f := range []string{fieldYear, fieldFormat, fieldLanguage, fieldDates,
-		FacetResolution, FacetOrganization, FacetCountry} {
+	for _, f := range []string{fieldYear, fieldFormat, fieldLanguage, fieldDates} {
 		doc.AddFieldMappingsAt(f, kw(false))
+	}
+	// Stored too, so a hit can show its entities without reading all mentions.
+	for _, f := range []string{FacetResolution, FacetOrganization, FacetCountry} {
+		doc.AddFieldMappingsAt(f, kw(true))
 	}
 	doc.AddFieldMappingsAt(fieldType, kw(true))
 	doc.AddFieldMappingsAt(fieldPath, kw(true))

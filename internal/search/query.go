@@ -39,7 +39,8 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 
 	main := bleve.NewSearchRequestOptions(combine(text, dates, req.Filters, ""), req.Size, (req.Page-1)*req.Size, false)
-	main.Fields = []string{fieldTitle, fieldDateText, fieldType, fieldPath, fieldSummary}
+	main.Fields = []string{fieldTitle, fieldDateText, fieldType, fieldPath, fieldSummary,
+		FacetResolution, FacetOrganization, FacetCountry}
 	if req.Query != "" {
 		main.Highlight = bleve.NewHighlightWithStyle("html")
 		main.Highlight.Fields = []string{fieldBody}
@@ -63,12 +64,13 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
 	for _, h := range res.Hits {
 		out.Hits = append(out.Hits, Hit{
-			ID:      h.ID,
-			Title:   str(h.Fields[fieldTitle]),
-			Date:    str(h.Fields[fieldDateText]),
-			Type:    str(h.Fields[fieldType]),
-			Path:    str(h.Fields[fieldPath]),
-			Snippet: snippet(h),
+			ID:       h.ID,
+			Title:    str(h.Fields[fieldTitle]),
+			Date:     str(h.Fields[fieldDateText]),
+			Type:     str(h.Fields[fieldType]),
+			Path:     str(h.Fields[fieldPath]),
+			Snippet:  snippet(h),
+			Entities: hitEntities(h.Fields),
 		})
 	}
 	for name, fr := range res.Facets {
@@ -95,6 +97,29 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	return out, nil
+}
+
+// hitEntities reads a hit's stored entity ids: a field with one value comes back
+// as a string, with several as a slice.
+func hitEntities(fields map[string]interface{}) []Entity {
+	out := []Entity{}
+	for _, kind := range []string{FacetResolution, FacetOrganization, FacetCountry} {
+		var ids []string
+		switch v := fields[kind].(type) {
+		case string:
+			ids = []string{v}
+		case []interface{}:
+			for _, x := range v {
+				if s, ok := x.(string); ok {
+					ids = append(ids, s)
+				}
+			}
+		}
+		for _, id := range ids {
+			out = append(out, Entity{Kind: kind, ID: id, Label: entity.Label(kind, id)})
+		}
+	}
+	return out
 }
 
 // normalise checks a request and fills in defaults.

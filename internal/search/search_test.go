@@ -171,6 +171,22 @@ func TestSearchFiltersSortAndFacets(t *testing.T) {
 	}
 }
 
+func TestHitsCarryTheirEntities(t *testing.T) {
+	ix := newIndex(t)
+	res, err := ix.Search(context.Background(), search.Request{Query: "survey"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("search survey = %+v, %v; want document b", res, err)
+	}
+	var got []string
+	for _, e := range res.Hits[0].Entities {
+		got = append(got, e.Kind+":"+e.ID)
+	}
+	want := []string{"resolution:S/RES/2462 (2019)", "resolution:S/RES/2178 (2014)", "organization:UNODC", "organization:CTED"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("hit entities (-want +got):\n%s", diff)
+	}
+}
+
 func TestSnippetsAreEscapedAndMarked(t *testing.T) {
 	ix := newIndex(t)
 	res, err := ix.Search(context.Background(), search.Request{Query: "alert"})

@@ -81,6 +81,9 @@ type Hit struct {
 	Path  string `json:"path"`
 	// Snippet is HTML: the document text HTML-escaped, matched words in <mark>.
 	Snippet string `json:"snippet"`
+	// Entities are the resolutions, organizations and countries the document
+	// mentions, in that order, each once.
+	Entities []Entity `json:"entities"`
 }
 
 // FacetValue is one value of a facet with the number of matching documents.
