@@ -118,7 +118,7 @@ func loadGazetteer(orgs, countries, blocks string) (*gazetteer, error) {
 		g.orgs[id] = orgInfo{id: id, name: name}
 		g.entries[gOrg]++
 		names := []string{name}
-		if isAcronymID(id) {
+		if isAcronymID(id) || !strings.Contains(id, " ") {
 			names = append(names, id)
 		}
 		names = append(names, splitList(f[2])...)
