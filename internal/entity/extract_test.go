@@ -159,6 +159,10 @@ func TestOrganizations(t *testing.T) {
 		{"a State's own body", "Kenya’s Financial Reporting Centre (FRC) and the Kenyan Financial Reporting Centre (FRC)", nil},
 		{"acronym that is a word, in a heading", "WHO WE ARE\n\nThe WHO and the EU", []found{{"WHO", "WHO", ""}, {"EU", "EU", ""}}},
 		{"SCO RATS", "the Regional Anti-Terrorist Structure of the Shanghai Cooperation Organization", []found{{"SCO RATS", "Regional Anti-Terrorist Structure of the Shanghai Cooperation Organization", ""}}},
+		{"ligature and soft hyphen", "the United Nations Oﬃce on Drugs and Crime and the Coun\u00adter-Terrorism Committee", []found{
+			{"UNODC", "United Nations Oﬃce on Drugs and Crime", ""},
+			{"CTC", "Coun\u00adter-Terrorism Committee", ""},
+		}},
 		{"line break in a name", "the United Nations Office on\nDrugs and Crime", []found{{"UNODC", "United Nations Office on\nDrugs and Crime", ""}}},
 	})
 }

@@ -56,6 +56,16 @@ func isSpace(r rune) bool {
 		(r > 0x7f && unicode.IsSpace(r))
 }
 
+// isInvisible reports the format characters that PDF and web text leave
+// inside words (soft hyphens, zero-width spaces and joiners, byte-order
+// marks): a word goes on across them and its normal form drops them.
+func isInvisible(r rune) bool {
+	return r == 0xAD || r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF
+}
+
+// ligatures are the letter pairs and triples PDF text may keep as one rune.
+var ligatures = map[rune]string{'ﬀ': "ff", 'ﬁ': "fi", 'ﬂ': "fl", 'ﬃ': "ffi", 'ﬄ': "ffl", 'ﬅ': "st", 'ﬆ': "st"}
+
 func isLetter(r rune) bool {
 	if r < utf8.RuneSelf {
 		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z'
@@ -81,7 +91,7 @@ func tokenize(body string, toks []token) []token {
 		} else {
 			r, size = utf8.DecodeRuneInString(body[i:])
 		}
-		if isSpace(r) {
+		if isSpace(r) || isInvisible(r) {
 			if r == '\n' {
 				newlines++
 			}
@@ -158,7 +168,7 @@ func wordEnd(body string, j int) int {
 			j += size
 			continue
 		}
-		if isApostrophe(r) && j+size < len(body) {
+		if (isApostrophe(r) || isInvisible(r)) && j+size < len(body) {
 			if r2, _ := utf8.DecodeRuneInString(body[j+size:]); isLetter(r2) {
 				j += size
 				continue
@@ -225,6 +235,13 @@ func normWord(w string) string {
 	for _, r := range w {
 		if isApostrophe(r) {
 			b.WriteByte('\'')
+			continue
+		}
+		if isInvisible(r) {
+			continue
+		}
+		if l, ok := ligatures[r]; ok {
+			b.WriteString(l)
 			continue
 		}
 		b.WriteRune(unicode.ToLower(r))
