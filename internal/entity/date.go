@@ -393,6 +393,12 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 		// "from 2013 to" is a range handled above; "up to 2019 persons" is not a date.
 		ok = i >= 2 && (toks[i-2].norm == "up" || toks[i-2].kind == tNumber) == false && j < len(toks) && (toks[j].kind == tPunct || toks[j].sep == sepPara)
 	}
+	// "Annual report of the Centre, 2022": a year closing a title or a
+	// dateline after a comma.
+	if !ok && i > 0 && isPunct(toks, i-1, ",") && len(list) == 1 &&
+		(j == len(toks) || toks[j].sep == sepPara || isPunct(toks, j, ".") && (j+1 == len(toks) || toks[j+1].sep == sepPara)) {
+		ok = true
+	}
 	if !ok && yearOwner[prev] && j < len(toks) && toks[j].kind == tWord && !startsUpper(toks[j].text(body)) && toks[j].sep == sepSpace {
 		ok = true
 	}

@@ -118,8 +118,8 @@ func loadGazetteer(orgs, countries, blocks string) (*gazetteer, error) {
 		g.orgs[id] = orgInfo{id: id, name: name}
 		g.entries[gOrg]++
 		names := []string{name}
-		if isAcronymID(id) || !strings.Contains(id, " ") {
-			names = append(names, id)
+		if id != name {
+			names = append(names, id) // every id is also a way of naming
 		}
 		names = append(names, splitList(f[2])...)
 		for _, n := range names {
@@ -209,17 +209,6 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// isAcronymID reports whether an organization id is itself a way of writing
-// the name ("CTED", "UN Women", "1267 Committee") rather than the full name.
-func isAcronymID(id string) bool {
-	for _, w := range strings.FieldsFunc(id, func(r rune) bool { return r == ' ' || r == '-' }) {
-		if isUpperWord(w) || w[0] >= '0' && w[0] <= '9' {
-			return true
-		}
-	}
-	return false
 }
 
 // spellings are the British and American forms that UN texts and press
@@ -438,7 +427,7 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 				if !v.accepts(body, toks, idx) {
 					continue
 				}
-				if v.kind == gAdjective && !beforeNoun(toks, idx[len(idx)-1]) {
+				if v.kind == gAdjective && !beforeNoun(body, toks, idx[len(idx)-1]) {
 					continue
 				}
 				if len(idx) == 1 && wordAcronyms[v.form[0]] && shouting(body, toks, idx[0]) {
@@ -485,27 +474,42 @@ var notNouns = map[string]bool{
 	"languages": true, "'s": true, "that": true, "which": true, "who": true,
 }
 
-// beforeNoun reports whether the adjective at token i is followed by a word
-// it can qualify ("Kyrgyz authorities"), possibly after another adjective in a
-// pair ("Syrian and Iraqi nationals").
-func beforeNoun(toks []token, i int) bool {
+// beforeNoun reports whether the adjective at toks[i] is followed by a word
+// it can qualify ("Kyrgyz authorities"), possibly at the end of a list of
+// adjectives and names ("Syrian and Iraqi nationals", "Iraqi, Kazakh, Kosovo and
+// Uzbek authorities").
+func beforeNoun(body string, toks []token, i int) bool {
 	if i+1 >= len(toks) {
 		return false
 	}
 	n := toks[i+1]
-	if n.sep != sepSpace || n.kind != tWord {
-		return false
-	}
-	if !notNouns[n.norm] {
+	if n.kind == tWord && n.sep == sepSpace && !notNouns[n.norm] {
 		return true
 	}
-	if (n.norm == "and" || n.norm == "or") && i+3 < len(toks) {
-		nn := toks[i+2]
-		if v := gaz.root.next[nn.norm]; v != nil {
-			for _, x := range v.variants {
-				if x.kind == gAdjective {
-					return beforeNoun(toks, i+2)
-				}
+	if n.sep == sepPara || !(n.norm == "and" || n.norm == "or" || isPunct(toks, i+1, ",")) {
+		return false
+	}
+	for j := i + 1; j < len(toks) && j <= i+12 && toks[j].sep != sepPara; j++ {
+		t := toks[j]
+		if t.norm == "and" || t.norm == "or" || isPunct(toks, j, ",") {
+			continue
+		}
+		if t.kind != tWord {
+			return false
+		}
+		if startsUpper(t.text(body)) {
+			continue // another adjective or name in the list
+		}
+		return !notNouns[t.norm] && isAdjective(toks[j-1])
+	}
+	return false
+}
+
+func isAdjective(t token) bool {
+	if v := gaz.root.next[t.norm]; v != nil {
+		for _, x := range v.variants {
+			if x.kind == gAdjective {
+				return true
 			}
 		}
 	}
