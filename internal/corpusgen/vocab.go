@@ -266,6 +266,5 @@ var nouns = []string{"the Ministry of Justice", "the Ministry of Interior", "the
 	"the civil aviation authority", "the parliamentary security committee", "academic experts",
 	"women's organizations", "youth representatives", "religious leaders", "the prison administration"}
 
-
 var months = []string{"January", "February", "March", "April", "May", "June", "July",
 	"August", "September", "October", "November", "December"}
