@@ -174,6 +174,7 @@ func TestCountries(t *testing.T) {
 		{"adjective before a noun", "the Kyrgyz authorities and Iraqi forces", []found{{"KGZ", "Kyrgyz", ""}, {"IRQ", "Iraqi", ""}}},
 		{"adjective pair", "Syrian and Iraqi nationals", []found{{"SYR", "Syrian", ""}, {"IRQ", "Iraqi", ""}}},
 		{"adjective list", "Iraqi, Kazakh, Kosovo and Uzbek authorities; Iraqi, Syrian.", []found{{"IRQ", "Iraqi", ""}, {"KAZ", "Kazakh", ""}, {"UZB", "Uzbek", ""}}},
+		{"hyphenated adjectives", "the Kyrgyz-Tajik border and the Syrian-Turkish border; Russian-speaking", []found{{"KGZ", "Kyrgyz", ""}, {"TJK", "Tajik", ""}, {"SYR", "Syrian", ""}, {"TUR", "Turkish", ""}}},
 		{"adjective alone", "spoke in Kyrgyz.", nil},
 		{"inside a group's name", "the Islamic State in Iraq and the Levant (ISIL) and ISIL", nil},
 		{"longest match", "the Republic of Korea and the Democratic People’s Republic of Korea", []found{{"KOR", "Republic of Korea", ""}, {"PRK", "Democratic People’s Republic of Korea", ""}}},

@@ -384,7 +384,7 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 		// "Ibero-American" is not the United States. A compound of two
 		// names ("Iraq-Syria border") still counts twice.
 		if i >= 2 && t.sep == sepNone && isPunct(toks, i-1, "-") && toks[i-1].sep == sepNone &&
-			toks[i-2].kind == tWord && lastEnd != i-2 {
+			toks[i-2].kind == tWord && lastEnd != i-2 && !namesCountry(toks[i-2]) {
 			i++
 			continue
 		}
@@ -486,12 +486,13 @@ func beforeNoun(body string, toks []token, i int) bool {
 	if n.kind == tWord && n.sep == sepSpace && !notNouns[n.norm] {
 		return true
 	}
-	if n.sep == sepPara || !(n.norm == "and" || n.norm == "or" || isPunct(toks, i+1, ",")) {
+	hyphen := isPunct(toks, i+1, "-") && n.sep == sepNone // "Kyrgyz-Tajik border"
+	if n.sep == sepPara || !(n.norm == "and" || n.norm == "or" || isPunct(toks, i+1, ",") || hyphen) {
 		return false
 	}
 	for j := i + 1; j < len(toks) && j <= i+12 && toks[j].sep != sepPara; j++ {
 		t := toks[j]
-		if t.norm == "and" || t.norm == "or" || isPunct(toks, j, ",") {
+		if t.norm == "and" || t.norm == "or" || isPunct(toks, j, ",") || isPunct(toks, j, "-") {
 			continue
 		}
 		if t.kind != tWord {
@@ -501,6 +502,19 @@ func beforeNoun(body string, toks []token, i int) bool {
 			continue // another adjective or name in the list
 		}
 		return !notNouns[t.norm] && isAdjective(toks[j-1])
+	}
+	return false
+}
+
+// namesCountry reports whether the word t alone names a country or is a
+// country adjective: the first half of "Kyrgyz-Tajik" or "Iraq-Syria".
+func namesCountry(t token) bool {
+	if v := gaz.root.next[t.norm]; v != nil {
+		for _, x := range v.variants {
+			if x.kind == gAdjective || x.kind == gCountry {
+				return true
+			}
+		}
 	}
 	return false
 }
