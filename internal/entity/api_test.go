@@ -260,3 +260,53 @@ func BenchmarkExtract(b *testing.B) {
 		Extract(body)
 	}
 }
+
+// TestRoundTrip checks that every id is its own canonical form and that a
+// label, typed back, finds its id again: the server and the command line
+// show labels and take what people copy from them.
+func TestRoundTrip(t *testing.T) {
+	ids := map[string][]string{
+		Resolution: {"S/RES/1373 (2001)", "S/RES/2396 (2017)", "A/RES/60/288", "S/RES/1 (1946)"},
+		Date:       {"2019", "2019-12", "2019-12-03", "2019-12-03/2019-12-05", "2019-11-30/2019-12-02", "2019-12-30/2020-01-02", "2019-03/2019-05", "2019-12/2020-01", "2013/2016"},
+	}
+	for id := range gaz.orgs {
+		ids[Organization] = append(ids[Organization], id)
+	}
+	for id := range gaz.countries {
+		ids[Country] = append(ids[Country], id)
+	}
+	for kind, list := range ids {
+		for _, id := range list {
+			if got, ok := Canonical(kind, id); !ok || got != id {
+				t.Errorf("Canonical(%q, %q) = %q, %v, want the id itself", kind, id, got, ok)
+			}
+			label := Label(kind, id)
+			if got, ok := Canonical(kind, label); !ok || got != id {
+				t.Errorf("Canonical(%q, Label(%q) = %q) = %q, %v, want %q", kind, id, label, got, ok, id)
+			}
+		}
+	}
+}
+
+func FuzzCanonical(f *testing.F) {
+	for _, s := range []string{"1373", "S/RES/1373 (2001)", "60/288", "cted", "Kyrgyz Republic", "3 December 2019", "2019-12-03/2019-12-05", "x (y)", "(", ")"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, typed string) {
+		for _, k := range Kinds {
+			id, ok := Canonical(k, typed)
+			if !ok {
+				continue
+			}
+			if !canonicalID(k, id) {
+				t.Fatalf("Canonical(%q, %q) = %q: not a canonical id", k, typed, id)
+			}
+			if again, ok := Canonical(k, id); !ok || again != id {
+				t.Fatalf("Canonical(%q, %q) = %q, but Canonical of that = %q, %v", k, typed, id, again, ok)
+			}
+			if Label(k, id) == "" {
+				t.Fatalf("Label(%q, %q) is empty", k, id)
+			}
+		}
+	})
+}

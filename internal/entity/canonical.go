@@ -88,6 +88,18 @@ func lookupName(kind gazKind, s string) (string, bool) {
 	if id, ok := gaz.lookup[kind][strings.ToLower(s)]; ok {
 		return id, true
 	}
+	// A label as Label writes it, "Full Name (ACRONYM)": either half will do.
+	if k := strings.LastIndex(s, " ("); k > 0 && strings.HasSuffix(s, ")") {
+		name, acr := s[:k], s[k+2:len(s)-1]
+		id1, ok1 := lookupName(kind, acr)
+		id2, ok2 := lookupName(kind, name)
+		switch {
+		case ok1 && ok2 && id1 == id2, ok1 && !ok2:
+			return id1, true
+		case ok2 && !ok1:
+			return id2, true
+		}
+	}
 	for _, v := range expandVariant(s) {
 		for _, joined := range []bool{false, true} {
 			keys, _, hyph := keyWords(v)
