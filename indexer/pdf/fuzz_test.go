@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +15,8 @@ import (
 
 // FuzzParse feeds mutated PDFs to Parse through parse.Safe. Parse recovers
 // from the library's panics itself, so a "parser panicked" error from Safe
-// means a panic got past that recovery. Run it with
+// means a panic got past that recovery; a timeout means a hang, which Safe
+// would otherwise hide by abandoning the goroutine. Run it with
 // go test -fuzz=FuzzParse ./indexer/pdf/; plain go test runs the seeds only.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.pdf"))
@@ -33,6 +35,9 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			if strings.Contains(err.Error(), "parser panicked") {
 				t.Fatalf("panic escaped Parse: %v", err)
+			}
+			if errors.Is(err, parse.ErrTimeout) {
+				t.Fatalf("Parse hung: %v", err)
 			}
 			return
 		}
