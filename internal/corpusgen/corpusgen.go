@@ -257,13 +257,19 @@ func (w *writer) compose() {
 		var p strings.Builder
 		if lead {
 			p.WriteString(strings.ToUpper(w.city) + ", " + w.date.long() + " - ")
+			p.WriteString(w.fill(pick(r, leads)))
+			p.WriteByte(' ')
 			lead = false
 		}
 		for j := range 3 + r.intn(3) {
 			if j > 0 {
 				p.WriteByte(' ')
 			}
-			p.WriteString(w.fill(pick(r, sentences)))
+			t := pick(r, sentences)
+			if r.intn(4) == 0 {
+				t = pick(r, personSentences)
+			}
+			p.WriteString(w.fill(t))
 		}
 		w.paras = append(w.paras, p.String())
 		w.body.WriteString(p.String())
@@ -335,6 +341,20 @@ func (w *writer) fill(t string) string {
 			b.WriteString(strconv.Itoa(12 + w.r.intn(180)))
 		case "pct":
 			b.WriteString(strconv.Itoa(20 + w.r.intn(75)))
+		case "person":
+			b.WriteString(w.person())
+		case "role":
+			b.WriteString(pick(w.r, roles))
+		case "role2":
+			b.WriteString(pick(w.r, roles2))
+		case "symbol":
+			// A report symbol of the document's year: S/2019/874.
+			fmt.Fprintf(&b, "S/%d/%d", w.date.y, 10+w.r.intn(990))
+		case "meeting":
+			// A meeting record; the Council held about 200 to 280 meetings a year.
+			fmt.Fprintf(&b, "S/PV.%d", 5100+(w.date.y-2005)*240+w.r.intn(240))
+		case "nth":
+			b.WriteString(ordinal(5100 + (w.date.y-2005)*240 + w.r.intn(240)))
 		case "noun":
 			b.WriteString(pick(w.r, nouns))
 		case "adjw":
@@ -440,4 +460,31 @@ func (w *writer) gold() (res, orgs, ctry []string) {
 		return out
 	}
 	return keys(w.goldRes), keys(w.goldOrg), keys(w.goldCtry)
+}
+
+// person makes up an official's name: a given name and a surname of two or
+// three syllables, capitalized.
+func (w *writer) person() string {
+	var b strings.Builder
+	for range 2 + w.r.intn(2) {
+		b.WriteString(pick(w.r, syllables))
+	}
+	s := b.String()
+	return pick(w.r, givenNames) + " " + strings.ToUpper(s[:1]) + s[1:]
+}
+
+// ordinal writes n as 8123rd.
+func ordinal(n int) string {
+	suffix := "th"
+	if n%100 < 11 || n%100 > 13 {
+		switch n % 10 {
+		case 1:
+			suffix = "st"
+		case 2:
+			suffix = "nd"
+		case 3:
+			suffix = "rd"
+		}
+	}
+	return strconv.Itoa(n) + suffix
 }

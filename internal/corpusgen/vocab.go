@@ -268,3 +268,44 @@ var nouns = []string{"the Ministry of Justice", "the Ministry of Interior", "the
 
 var months = []string{"January", "February", "March", "April", "May", "June", "July",
 	"August", "September", "October", "November", "December"}
+
+// People: speakers and officials, with names built from syllables so that the
+// corpus has the long tail of rare words (names, mostly) that real archives
+// have and that a term dictionary must carry.
+var givenNames = []string{"Amina", "Ahmed", "Olga", "Carlos", "Mei", "Kofi", "Leila", "Ivan", "Fatima",
+	"Jean", "Nurlan", "Priya", "Hassan", "Elena", "Tomas", "Aisha", "Daniel", "Yuki", "Omar", "Grace",
+	"Sergei", "Lucia", "Bakhyt", "Nadia", "Pedro", "Ingrid", "Samuel", "Zainab", "Marco", "Anh",
+	"Farid", "Helena", "Kwame", "Rosa", "Dmitri", "Salma", "Jorge", "Aigerim", "Peter", "Mariam"}
+
+var syllables = []string{"ka", "ro", "ma", "ben", "sul", "ta", "vik", "do", "ne", "al", "mur", "zi",
+	"lan", "che", "ko", "ra", "bay", "sen", "tor", "ni", "gu", "wa", "fel", "is", "mon", "de", "ab",
+	"kar", "li", "pe", "shi", "ov", "ang", "eru", "son", "bi", "tu", "var", "mel", "ya"}
+
+var roles = []string{"Minister of Justice", "Minister of the Interior", "Permanent Representative",
+	"Deputy Permanent Representative", "Chief Prosecutor", "Head of the Financial Intelligence Unit",
+	"Director of the National Counter-Terrorism Centre", "Senior Legal Officer", "Chair of the Committee",
+	"Assistant Secretary-General", "Deputy Director", "Head of the Border Guard Service",
+	"Legal Adviser", "Senior Police Adviser", "Coordinator of the Monitoring Team", "Judge of the Supreme Court"}
+
+var personSentences = []string{
+	"{person}, {role} of {country}, said that {aspect} called for sustained international attention.",
+	"Opening the meeting, {person}, {role}, stressed the need to {verb}.",
+	"{person}, speaking for {org}, presented the findings of report {symbol}.",
+	"In a statement to the Council at its {nth} meeting ({meeting}), {person} recalled {res}.",
+	"The {adj} {role2}, {person}, outlined recent legislative amendments concerning {aspect}.",
+	"According to {person}, some {num} cases involving {aspect} were brought before the courts last year.",
+	"The Chair invited {person} of {org} to brief members on the follow-up to document {symbol}.",
+}
+
+// role2 are roles that read after a national adjective ("the Kenyan Minister of Justice").
+var roles2 = []string{"Minister of Justice", "Minister of the Interior", "Chief Prosecutor",
+	"Permanent Representative", "Prosecutor General", "Deputy Minister for Foreign Affairs"}
+
+// leads open every document and name one of each kind of entity, so that no
+// document lacks a resolution, an organization or a country.
+var leads = []string{
+	"Representatives of {org} met officials of {country} to review the implementation of {res} and related measures on {aspect}.",
+	"{org} today reported to the Counter-Terrorism Committee on the efforts of {country} to implement {res}.",
+	"Experts from {org} and {country} examined how {res} applies to {aspect}.",
+	"The authorities of {country} and {org} discussed {aspect} in the light of {res}.",
+}
