@@ -249,15 +249,29 @@ func FuzzExtract(f *testing.F) {
 }
 
 func BenchmarkExtract(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join("testdata", "seedlike.txt"))
+	seed, err := os.ReadFile(filepath.Join("testdata", "seedlike.txt"))
 	if err != nil {
 		b.Fatal(err)
 	}
-	body := string(data)
-	b.ReportAllocs()
-	b.SetBytes(int64(len(body)))
-	for b.Loop() {
-		Extract(body)
+	// All the test documents together: a longer text with the mix of
+	// press releases, statements and reports an index holds.
+	all := string(seed)
+	gold, _ := filepath.Glob(filepath.Join("testdata", "gold", "*.txt"))
+	for _, f := range gold {
+		d, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		all += "\n\n" + string(d)
+	}
+	for _, bc := range []struct{ name, body string }{{"seedlike", string(seed)}, {"testdata", all}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(bc.body)))
+			for b.Loop() {
+				Extract(bc.body)
+			}
+		})
 	}
 }
 

@@ -205,8 +205,16 @@ func dateAt(body string, toks []token, i int) (ymd, int, bool) {
 func scanDates(body string, toks []token, out []Mention) []Mention {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if t.kind == tPunct {
+		// Only a number or a capitalised month name can begin a date.
+		switch c := body[t.start]; {
+		case t.kind == tPunct:
 			continue
+		case t.kind == tWord && !('0' <= c && c <= '9'):
+			switch c {
+			case 'J', 'F', 'M', 'A', 'S', 'O', 'N', 'D':
+			default:
+				continue
+			}
 		}
 		// ISO 2019-12-03.
 		if y, ok := yearTok(t); ok && i+4 < len(toks) && isPunct(toks, i+1, "-") && toks[i+1].sep == sepNone &&

@@ -1,8 +1,6 @@
 package entity
 
 import (
-	"cmp"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -69,22 +67,22 @@ func Extract(body string) []Mention {
 	}
 	sc.names, sc.res, sc.date = names, res, kept
 
+	// Each list is in text order already: merge them.
 	out := make([]Mention, 0, len(names)+len(res)+len(kept))
-	out = append(out, names...)
-	out = append(out, res...)
-	out = append(out, kept...)
-	for i := range out {
-		out[i].Text = body[out[i].Start:out[i].End]
+	a, b, c := names, res, kept
+	for len(a)+len(b)+len(c) > 0 {
+		var m Mention
+		switch {
+		case len(a) > 0 && (len(b) == 0 || !before(b[0], a[0])) && (len(c) == 0 || !before(c[0], a[0])):
+			m, a = a[0], a[1:]
+		case len(b) > 0 && (len(c) == 0 || !before(c[0], b[0])):
+			m, b = b[0], b[1:]
+		default:
+			m, c = c[0], c[1:]
+		}
+		m.Text = body[m.Start:m.End]
+		out = append(out, m)
 	}
-	slices.SortStableFunc(out, func(a, b Mention) int {
-		if c := cmp.Compare(a.Start, b.Start); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.End, b.End); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Kind, b.Kind)
-	})
 	return out
 }
 
@@ -353,4 +351,9 @@ func longForm(body string, toks []token, p int, acr string) int {
 		}
 	}
 	return -1
+}
+
+// before orders mentions by Start, then End.
+func before(x, y Mention) bool {
+	return x.Start < y.Start || x.Start == y.Start && x.End < y.End
 }

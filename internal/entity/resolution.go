@@ -193,6 +193,18 @@ var listIntro = map[string]bool{"including": true, "notably": true, "namely": tr
 func scanResolutions(body string, toks []token, out []Mention) []Mention {
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
+		// Citations begin with a number, "resolution(s)", "S/", "A/" or
+		// "(UN)SCR": skip every other word without looking further.
+		if t.kind == tPunct {
+			continue
+		}
+		if t.kind == tWord {
+			switch body[t.start] {
+			case 'r', 'R', 's', 'S', 'a', 'A', 'U':
+			default:
+				continue
+			}
+		}
 		switch {
 		case t.kind == tWord && (t.norm == "s" || t.norm == "a") && isPunct(toks, i+1, "/") && toks[i+1].sep == sepNone:
 			var ok bool
