@@ -55,10 +55,7 @@ func Analyze(ctx context.Context, path string, data []byte, timeout time.Duratio
 		return nil, err
 	}
 	mentions := entity.Extract(doc.Body)
-	date := doc.Date
-	if date == "" {
-		date = entity.DocumentDate(doc.Body)
-	}
+	date := documentDate(doc)
 	title := doc.Title
 	if title == "" {
 		title = filepath.Base(path)
@@ -75,4 +72,22 @@ func Analyze(ctx context.Context, path string, data []byte, timeout time.Duratio
 		Meta:     doc.Meta,
 		Entities: mentions,
 	}, nil
+}
+
+// documentDate picks the date a document was issued. Metadata comes first where
+// it means publication (an HTML page's article:published_time), but a PDF's
+// CreationDate is when the file was produced — often an export or a re-save
+// years later — so for PDFs the first date in the text wins and the metadata is
+// the fallback.
+func documentDate(doc *parse.Document) string {
+	if doc.Format == "pdf" {
+		if d := entity.DocumentDate(doc.Body); d != "" {
+			return d
+		}
+		return doc.Date
+	}
+	if doc.Date != "" {
+		return doc.Date
+	}
+	return entity.DocumentDate(doc.Body)
 }
