@@ -98,6 +98,9 @@ func monthTok(body string, t token) int {
 	default:
 		return 0
 	}
+	if len(t.norm) < 3 || len(t.norm) > 9 {
+		return 0
+	}
 	m := monthNames[t.norm]
 	if m == 0 || !startsUpper(t.text(body)) {
 		return 0

@@ -88,7 +88,7 @@ func mustLoadGazetteer() *gazetteer {
 	for w := range monthNames {
 		cacheNorm(w)
 	}
-	for _, w := range strings.Fields("resolution resolutions the in of on for and to a an by since from with as this that it its their these those during after before at between until over under including") {
+	for _, w := range strings.Fields("resolution resolutions the in of on for and to a an by since from with as this that it its their these those during after before at between until over under including no nos such particular well or res") {
 		cacheNorm(w)
 	}
 	g, err := loadGazetteer(organizationsTSV, countriesTSV, notEntitiesTSV)

@@ -84,6 +84,13 @@ func tokenize(body string, toks []token) []token {
 	i := 0
 	for i < len(body) {
 		c := body[i]
+		if c == ' ' { // most bytes between tokens
+			if pending < sepSpace {
+				pending = sepSpace
+			}
+			i++
+			continue
+		}
 		var r rune
 		size := 1
 		if c < utf8.RuneSelf {
