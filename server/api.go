@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 
@@ -60,14 +61,33 @@ func (s *Server) apiMentions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	switch f := q.Get("format"); f {
+	case "", "json":
+	case "csv":
+		return s.mentionsCSV(c, req)
+	default:
+		return badQuery("format must be json or csv, not %q", f)
+	}
 	res, err := s.s.Mentions(c.Request().Context(), req)
 	if err != nil {
 		return err
 	}
-	if res.Mentions == nil {
-		res.Mentions = []search.Mention{}
+	return c.JSON(http.StatusOK, normalizeMentions(res))
+}
+
+// mentionsCSV answers every mention of one entity (all pages) as a CSV file.
+func (s *Server) mentionsCSV(c echo.Context, req search.MentionsRequest) error {
+	res, err := allMentions(c.Request().Context(), s.s, req)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, res)
+	body, err := writeMentionsCSV(res.Mentions)
+	if err != nil {
+		return err
+	}
+	kind, id := cmp.Or(res.Entity.Kind, req.Kind), cmp.Or(res.Entity.ID, req.ID)
+	c.Response().Header().Set(echo.HeaderContentDisposition, contentDisposition("attachment", csvFileName(kind, id)))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", body)
 }
 
 // normalizeResult makes the JSON shape hold whatever the searcher returns: hits
@@ -75,8 +95,12 @@ func (s *Server) apiMentions(c echo.Context) error {
 // clients never meet null.
 func normalizeResult(res *search.Result) *search.Result {
 	out := *res
-	if out.Hits == nil {
-		out.Hits = []search.Hit{}
+	out.Hits = make([]search.Hit, len(res.Hits))
+	for i, h := range res.Hits {
+		if h.Entities == nil {
+			h.Entities = []search.Entity{}
+		}
+		out.Hits[i] = h
 	}
 	facets := make(map[string][]search.FacetValue, len(search.FacetNames))
 	for _, name := range search.FacetNames {
@@ -86,6 +110,18 @@ func normalizeResult(res *search.Result) *search.Result {
 		}
 	}
 	out.Facets = facets
+	return &out
+}
+
+// normalizeMentions is normalizeResult for mentions: arrays, never null.
+func normalizeMentions(res *search.MentionsResult) *search.MentionsResult {
+	out := *res
+	if out.Mentions == nil {
+		out.Mentions = []search.Mention{}
+	}
+	if out.Years == nil {
+		out.Years = []search.YearCount{}
+	}
 	return &out
 }
 

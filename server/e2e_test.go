@@ -69,7 +69,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("total = %v, want 2", m["total"])
 		}
 		for _, hit := range m["hits"].([]any) {
-			checkKeys(t, "hit", hit, "id", "title", "date", "type", "path", "snippet")
+			checkKeys(t, "hit", hit, "id", "title", "date", "type", "path", "snippet", "entities")
 		}
 	})
 
@@ -112,7 +112,7 @@ func TestEndToEnd(t *testing.T) {
 
 	t.Run("mentions JSON", func(t *testing.T) {
 		m := getJSON(t, h, "/api/mentions?kind=resolution&id="+url.QueryEscape("UNSCR 1373"), http.StatusOK)
-		checkKeys(t, "mentions", m, "entity", "total", "mentions")
+		checkKeys(t, "mentions", m, "entity", "total", "documents", "years", "mentions")
 		if e := m["entity"].(map[string]any); e["id"] != "S/RES/1373 (2001)" {
 			t.Errorf("entity = %v, want the canonical id", e)
 		}
@@ -120,7 +120,7 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("total = %v, want 1", m["total"])
 		}
 		for _, mm := range m["mentions"].([]any) {
-			checkKeys(t, "mention", mm, "doc_id", "title", "date", "context", "start", "end")
+			checkKeys(t, "mention", mm, "doc_id", "title", "date", "context", "mark_start", "mark_end", "start", "end")
 		}
 	})
 

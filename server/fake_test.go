@@ -69,7 +69,13 @@ func (f *fakeSearcher) Search(ctx context.Context, req search.Request) (*search.
 	page, size := max(req.Page, 1), cmp.Or(req.Size, search.DefaultSize)
 	for i := (page - 1) * size; i < len(matched) && i < page*size; i++ {
 		d := matched[i]
-		res.Hits = append(res.Hits, search.Hit{ID: d.ID, Title: d.Title, Date: d.Date, Type: d.Type, Path: d.Path, Snippet: snippet(d.Body, terms)})
+		hit := search.Hit{ID: d.ID, Title: d.Title, Date: d.Date, Type: d.Type, Path: d.Path, Snippet: snippet(d.Body, terms), Entities: []search.Entity{}}
+		for _, kind := range []string{search.FacetResolution, search.FacetOrganization, search.FacetCountry} {
+			for _, id := range facetIDs(d, kind) {
+				hit.Entities = append(hit.Entities, search.Entity{Kind: kind, ID: id, Label: "Label " + id})
+			}
+		}
+		res.Hits = append(res.Hits, hit)
 	}
 	return res, nil
 }
@@ -165,7 +171,7 @@ func (f *fakeSearcher) Mentions(ctx context.Context, req search.MentionsRequest)
 	if err := f.fail(); err != nil {
 		return nil, err
 	}
-	res := &search.MentionsResult{}
+	res := &search.MentionsResult{Years: []search.YearCount{}}
 	for _, d := range f.docs {
 		for _, m := range d.Entities {
 			// Accept ids as typed the way the real index does, roughly:
@@ -174,16 +180,30 @@ func (f *fakeSearcher) Mentions(ctx context.Context, req search.MentionsRequest)
 				continue
 			}
 			res.Entity = search.Entity{Kind: m.Kind, ID: m.ID, Label: "Label " + m.ID}
-			res.Total++
+			from := max(0, m.Start-30)
 			res.Mentions = append(res.Mentions, search.Mention{
 				DocID: d.ID, Title: d.Title, Date: d.Date,
-				Context: d.Body[max(0, m.Start-30):min(len(d.Body), m.End+30)],
-				Start:   m.Start, End: m.End,
+				Context:   d.Body[from:min(len(d.Body), m.End+30)],
+				MarkStart: m.Start - from, MarkEnd: m.End - from,
+				Start: m.Start, End: m.End,
 			})
 		}
 	}
+	res.Total = len(res.Mentions)
 	if res.Total == 0 {
 		return nil, fmt.Errorf("%s %q: %w", req.Kind, req.ID, search.ErrNotFound)
+	}
+	// In date order, as the real index answers, with the same counts.
+	slices.SortStableFunc(res.Mentions, func(a, b search.Mention) int { return cmp.Compare(a.Date, b.Date) })
+	for i, m := range res.Mentions {
+		if i == 0 || m.DocID != res.Mentions[i-1].DocID {
+			res.Documents++
+		}
+		if n := len(res.Years); n > 0 && res.Years[n-1].Year == m.Date[:4] {
+			res.Years[n-1].Count++
+		} else {
+			res.Years = append(res.Years, search.YearCount{Year: m.Date[:4], Count: 1})
+		}
 	}
 	page, size := max(req.Page, 1), cmp.Or(req.Size, search.DefaultSize)
 	res.Mentions = res.Mentions[min(len(res.Mentions), (page-1)*size):min(len(res.Mentions), page*size)]

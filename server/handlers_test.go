@@ -109,7 +109,7 @@ func TestAPISearchShape(t *testing.T) {
 		t.Fatalf("%d hits, want 3", len(hits))
 	}
 	for _, hit := range hits {
-		checkKeys(t, "hit", hit, "id", "title", "date", "type", "path", "snippet")
+		checkKeys(t, "hit", hit, "id", "title", "date", "type", "path", "snippet", "entities")
 	}
 	if s := hits[0].(map[string]any)["snippet"].(string); !strings.Contains(s, "<mark>") {
 		t.Errorf("snippet %q has no <mark>: the API passes the searcher's HTML through", s)
@@ -262,7 +262,7 @@ func TestAPIMentionsShape(t *testing.T) {
 	f := newFake(t)
 	h := newTestServer(t, f).Handler()
 	m := getJSON(t, h, "/api/mentions?kind=resolution&id=1373&size=1&page=2", http.StatusOK)
-	checkKeys(t, "mentions", m, "entity", "total", "mentions")
+	checkKeys(t, "mentions", m, "entity", "total", "documents", "years", "mentions")
 	checkKeys(t, "mentions.entity", m["entity"], "kind", "id", "label")
 	if m["total"] != float64(2) {
 		t.Errorf("total = %v, want 2 (all pages)", m["total"])
@@ -271,7 +271,7 @@ func TestAPIMentionsShape(t *testing.T) {
 	if len(ms) != 1 {
 		t.Fatalf("%d mentions on the page, want 1", len(ms))
 	}
-	checkKeys(t, "mention", ms[0], "doc_id", "title", "date", "context", "start", "end")
+	checkKeys(t, "mention", ms[0], "doc_id", "title", "date", "context", "mark_start", "mark_end", "start", "end")
 	want := search.MentionsRequest{Kind: "resolution", ID: "1373", Page: 2, Size: 1}
 	if diff := cmp.Diff(want, f.lastMentions); diff != "" {
 		t.Errorf("mentions request (-want +got):\n%s", diff)
@@ -467,7 +467,7 @@ func TestEntityPage(t *testing.T) {
 			if ms.Length() != 2 {
 				t.Fatalf("%d mentions, want 2", ms.Length())
 			}
-			if href := ms.First().Find(".mention-doc a").AttrOr("href", ""); href != "/documents/cted-kgz" {
+			if href := ms.First().Find(".mention-doc a").AttrOr("href", ""); href != "/documents/unodc-kaz" { // the oldest document first
 				t.Errorf("first mention links %q", href)
 			}
 			if !strings.Contains(ms.First().Find(".context").Text(), "resolution 1373 (2001)") {

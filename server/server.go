@@ -15,6 +15,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -53,6 +54,11 @@ type Options struct {
 	// Requests must carry "Authorization: Bearer <IngestToken>".
 	Ingest      Ingester
 	IngestToken string
+	// Originals opens the original file a document was indexed from, by the
+	// path stored with it, for GET /documents/{id}/original. The server never
+	// takes a path from a URL: it only passes the Path of a document it found
+	// by id. Nil hides the link and answers that route 404.
+	Originals func(path string) (io.ReadCloser, error)
 }
 
 // Server serves the API and the web page over a Searcher.
@@ -65,6 +71,7 @@ type Server struct {
 
 	ingest      Ingester
 	ingestToken string
+	originals   func(path string) (io.ReadCloser, error)
 }
 
 //go:embed templates/*.html
@@ -79,7 +86,7 @@ func New(s Searcher, opts Options) (*Server, error) {
 	if s == nil {
 		return nil, errors.New("server: nil Searcher")
 	}
-	srv := &Server{s: s, log: opts.Logger, index: opts.Indexing, ingest: opts.Ingest, ingestToken: opts.IngestToken}
+	srv := &Server{s: s, log: opts.Logger, index: opts.Indexing, ingest: opts.Ingest, ingestToken: opts.IngestToken, originals: opts.Originals}
 	if srv.log == nil {
 		srv.log = slog.Default()
 	}
@@ -115,6 +122,7 @@ func New(s Searcher, opts Options) (*Server, error) {
 
 	get("/", srv.searchPage)
 	get("/documents/:id", srv.documentPage)
+	get("/documents/:id/original", srv.documentOriginal)
 	// Entity ids contain slashes (S/RES/1373 (2001), date intervals), so the id
 	// is the rest of the path, whether the slashes come escaped or not.
 	get("/entities/:kind/*", srv.entityPage)
