@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dossier/internal/lists"
 	"dossier/internal/search"
 )
 
@@ -29,6 +30,12 @@ func classify(err error) (status int, msg string, internal bool) {
 		return http.StatusBadRequest, err.Error(), false
 	case errors.Is(err, ErrBusy):
 		return http.StatusConflict, err.Error(), false
+	case errors.Is(err, lists.ErrInvalid):
+		return http.StatusBadRequest, err.Error(), false
+	case errors.Is(err, lists.ErrNotFound):
+		return http.StatusNotFound, err.Error(), false
+	case errors.Is(err, lists.ErrLocked):
+		return http.StatusServiceUnavailable, err.Error(), true
 	case errors.As(err, &he):
 		msg := http.StatusText(he.Code)
 		if m, ok := he.Message.(string); ok && m != "" {

@@ -59,6 +59,9 @@ type Options struct {
 	// takes a path from a URL: it only passes the Path of a document it found
 	// by id. Nil hides the link and answers that route 404.
 	Originals func(path string) (io.ReadCloser, error)
+	// Lists enables reading lists and saved searches (/lists, /api/lists,
+	// /api/searches); nil answers those routes 404. See lists.go.
+	Lists ListStore
 }
 
 // Server serves the API and the web page over a Searcher.
@@ -72,6 +75,9 @@ type Server struct {
 	ingest      Ingester
 	ingestToken string
 	originals   func(path string) (io.ReadCloser, error)
+
+	lists     ListStore
+	listPages map[string]*pageTemplate
 }
 
 //go:embed templates/*.html
@@ -127,6 +133,9 @@ func New(s Searcher, opts Options) (*Server, error) {
 	// is the rest of the path, whether the slashes come escaped or not.
 	get("/entities/:kind/*", srv.entityPage)
 	e.StaticFS("/static", static)
+	if err := srv.routeLists(e, opts.Lists); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
 
 	srv.echo = e
 	return srv, nil
