@@ -25,7 +25,13 @@ var scratchPool = sync.Pool{New: func() any { return &scratch{toks: make([]token
 // a country or date never fires inside an organization's name.
 func Extract(body string) []Mention {
 	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
+	defer func() {
+		// A huge document's buffers are not worth keeping (nor the body
+		// their strings point into).
+		if cap(sc.toks) <= 1<<18 {
+			scratchPool.Put(sc)
+		}
+	}()
 	toks := tokenize(body, sc.toks)
 	sc.toks = toks
 
@@ -86,8 +92,8 @@ func Extract(body string) []Mention {
 	return out
 }
 
-// orgHeads are the last words of a name that make "Long Name (ACRONYM)" an
-// organization worth learning; "Advance Passenger Information (API)" is not.
+// orgHeads are the head nouns that make "Long Name (ACRONYM)" an organization
+// worth learning; "Advance Passenger Information (API)" is not one.
 var orgHeads = map[string]bool{
 	"organization": true, "organisation": true, "office": true, "centre": true, "center": true,
 	"committee": true, "commission": true, "council": true, "agency": true, "group": true,

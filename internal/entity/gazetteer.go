@@ -75,6 +75,8 @@ type gazetteer struct {
 	orgs      map[string]orgInfo
 	countries map[string]countryInfo
 	entries   map[gazKind]int
+	// words are all the words of all the names, for normCache.
+	words map[string]bool
 }
 
 var gaz = mustLoadGazetteer()
@@ -97,6 +99,10 @@ func mustLoadGazetteer() *gazetteer {
 		// package, found by the first test run, never a runtime condition.
 		panic("entity: " + err.Error())
 	}
+	// normCache is filled here, at init, and only read afterwards.
+	for w := range g.words {
+		cacheNorm(w)
+	}
 	return g
 }
 
@@ -106,6 +112,7 @@ func loadGazetteer(orgs, countries, blocks string) (*gazetteer, error) {
 		orgs:      map[string]orgInfo{},
 		countries: map[string]countryInfo{},
 		entries:   map[gazKind]int{},
+		words:     map[string]bool{},
 	}
 	err := eachRow("data/organizations.tsv", orgs, 3, func(f []string) error {
 		id, name := f[0], f[1]
@@ -268,7 +275,7 @@ func keyWords(name string) (keys, forms []string, hyphenAt []int) {
 func (g *gazetteer) add(kind gazKind, id, name string) error {
 	keys, forms, hyph := keyWords(name)
 	for _, f := range forms {
-		cacheNorm(f)
+		g.words[f] = true
 	}
 	if len(keys) == 0 {
 		return fmt.Errorf("name %q has no words", name)
