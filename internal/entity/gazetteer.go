@@ -295,6 +295,9 @@ func (g *gazetteer) add(kind gazKind, id, name string) error {
 			jk = append(jk[:i], jk[i+1:]...)
 			jf = append(jf[:i], jf[i+1:]...)
 		}
+		for _, f := range jf {
+			g.words[f] = true
+		}
 		if err := g.addKeys(kind, id, name, jk, jf); err != nil {
 			return err
 		}
