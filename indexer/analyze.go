@@ -12,23 +12,50 @@ import (
 	"dossier/indexer/html"
 	"dossier/indexer/parse"
 	"dossier/indexer/pdf"
+	"dossier/indexer/sandbox"
 	"dossier/indexer/text"
 	"dossier/internal/entity"
 	"dossier/internal/search"
 )
 
-// parsers maps a lower-case file extension to the parser for it.
-var parsers = map[string]parse.Parser{
-	".txt":  text.Parser{},
-	".text": text.Parser{},
-	".html": html.Parser{},
-	".htm":  html.Parser{},
-	".pdf":  pdf.Parser{},
+// formats maps a lower-case file extension to the format that reads it.
+var formats = map[string]string{
+	".txt":  "text",
+	".text": "text",
+	".html": "html",
+	".htm":  "html",
+	".pdf":  "pdf",
+}
+
+// Parsers returns the parser of each format, by format name. A sandbox child
+// (see Limits.Sandbox) must call sandbox.Main with it.
+func Parsers() map[string]parse.Parser {
+	return map[string]parse.Parser{
+		"text": text.Parser{},
+		"html": html.Parser{},
+		"pdf":  pdf.Parser{},
+	}
+}
+
+// sandboxed lists the formats whose parser runs in a child process when a
+// sandbox is configured: the PDF library can overflow its stack or exhaust
+// memory on hostile files, which no recover can catch.
+var sandboxed = map[string]bool{"pdf": true}
+
+// Limits bound the parse of one file.
+type Limits struct {
+	// Timeout is the longest one file may take; zero means parse.DefaultTimeout.
+	Timeout time.Duration
+	// Sandbox, when set, is an executable that calls sandbox.Main(Parsers()) at
+	// start (Dossier's own binary): PDFs are then parsed in a child process of it,
+	// under a deadline and a memory limit. Empty parses everything in-process,
+	// behind recover and the timeout.
+	Sandbox string
 }
 
 // Supported reports whether Dossier has a parser for the file at path.
 func Supported(path string) bool {
-	_, ok := parsers[strings.ToLower(filepath.Ext(path))]
+	_, ok := formats[strings.ToLower(filepath.Ext(path))]
 	return ok
 }
 
@@ -40,17 +67,23 @@ func DocID(data []byte) string {
 }
 
 // Analyze parses one file's bytes with the parser its extension names, finds its
-// entities, and returns the document ready to index. A parser that panics or runs
-// past timeout fails this file only.
-func Analyze(ctx context.Context, path string, data []byte, timeout time.Duration) (*search.Document, error) {
-	p, ok := parsers[strings.ToLower(filepath.Ext(path))]
+// entities, and returns the document ready to index. A parser that panics, runs
+// past the time limit or (sandboxed) crashes fails this file only.
+func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*search.Document, error) {
+	format, ok := formats[strings.ToLower(filepath.Ext(path))]
 	if !ok {
 		return nil, fmt.Errorf("no parser for %q files (supported: .txt, .html, .htm, .pdf)", filepath.Ext(path))
 	}
 	if len(data) == 0 {
 		return nil, fmt.Errorf("empty file")
 	}
-	doc, err := parse.Safe(ctx, p, data, timeout)
+	var doc *parse.Document
+	var err error
+	if limits.Sandbox != "" && sandboxed[format] {
+		doc, err = sandbox.Parser{Exe: limits.Sandbox, Name: format, Timeout: limits.Timeout}.Parse(ctx, data)
+	} else {
+		doc, err = parse.Safe(ctx, Parsers()[format], data, limits.Timeout)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func TestDocumentDates(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			doc, err := indexer.Analyze(context.Background(), tc.path, data, 0)
+			doc, err := indexer.Analyze(context.Background(), tc.path, data, indexer.Limits{})
 			if err != nil {
 				t.Fatal(err)
 			}

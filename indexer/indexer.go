@@ -79,7 +79,7 @@ type Options struct {
 	BatchDocs    int           // documents per index batch; default 500
 	BatchBytes   int           // body bytes per index batch; default 32 MiB
 	MaxFileBytes int64         // larger files are refused; default 256 MiB
-	ParseTimeout time.Duration // per file; default parse.DefaultTimeout
+	Limits       Limits        // per-file parse limits and the sandbox
 	// Progress, when set, is called from the writer goroutine after every file.
 	Progress func(Progress)
 }
@@ -389,7 +389,7 @@ func (in *Indexer) process(ctx context.Context, j job, known map[string]Entry, c
 		out.unchanged = true // the same content is indexed under another path
 		return out
 	}
-	doc, err := Analyze(ctx, j.path, data, in.opts.ParseTimeout)
+	doc, err := Analyze(ctx, j.path, data, in.opts.Limits)
 	if err != nil {
 		claimed.Delete(id)
 		out.err = err

@@ -11,8 +11,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"dossier/indexer"
+	"dossier/indexer/sandbox"
 	"dossier/internal/search"
 )
+
+// TestMain lets this test binary serve as the PDF sandbox child, as Dossier's
+// own binary does: the runs below parse PDFs in a child process of it.
+func TestMain(m *testing.M) {
+	sandbox.Main(indexer.Parsers())
+	os.Exit(m.Run())
+}
 
 // env is a real index and manifest in a temp folder, over a copy of testdata/docs.
 type env struct {
@@ -47,7 +55,12 @@ func (e *env) run() *indexer.Summary {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	sum, err := indexer.New(e.index, e.man, indexer.Options{BatchDocs: 2}).Run(context.Background(), src)
+	exe, err := os.Executable()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	opts := indexer.Options{BatchDocs: 2, Limits: indexer.Limits{Sandbox: exe}}
+	sum, err := indexer.New(e.index, e.man, opts).Run(context.Background(), src)
 	if err != nil {
 		e.t.Fatalf("Run: %v", err)
 	}

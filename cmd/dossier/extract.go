@@ -39,7 +39,7 @@ func newExtractCmd(opts *options) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			doc, err := indexer.Analyze(cmd.Context(), args[0], data, 0)
+			doc, err := indexer.Analyze(cmd.Context(), args[0], data, limits())
 			if err != nil {
 				return fmt.Errorf("extract %s: %w", args[0], err)
 			}

@@ -56,7 +56,7 @@ the rest is indexed.`,
 			}
 			defer st.Close()
 			bar := newProgressBar(cmd.ErrOrStderr())
-			in := indexer.New(st.index, st.manifest, indexer.Options{Workers: workers, Progress: bar.update})
+			in := indexer.New(st.index, st.manifest, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
 			sum, err := in.Run(ctx, sources...)
 			bar.finish()
 			if err != nil {

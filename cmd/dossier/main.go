@@ -22,9 +22,14 @@ package main
 import (
 	"fmt"
 	"os"
+
+	"dossier/indexer"
+	"dossier/indexer/sandbox"
 )
 
 func main() {
+	// When the indexer starts this binary as a sandboxed parser, parse and exit.
+	sandbox.Main(indexer.Parsers())
 	if err := newRootCmd().Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "dossier:", err)
 		os.Exit(1)

@@ -10,7 +10,17 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"dossier/indexer"
+	"dossier/indexer/sandbox"
 )
+
+// TestMain lets this test binary serve as the PDF sandbox child, as the real
+// binary does (the commands under test start os.Executable()).
+func TestMain(m *testing.M) {
+	sandbox.Main(indexer.Parsers())
+	os.Exit(m.Run())
+}
 
 // run executes the command line in-process and returns stdout.
 func run(t *testing.T, args ...string) (string, error) {

@@ -102,6 +102,16 @@ func (s *store) Close() error {
 	return err
 }
 
+// limits are the per-file parse limits: PDFs are parsed in a child process of
+// this very binary (see main), so a hostile PDF cannot take the indexer down.
+func limits() indexer.Limits {
+	exe, err := os.Executable()
+	if err != nil {
+		return indexer.Limits{} // in-process, behind recover and a timeout
+	}
+	return indexer.Limits{Sandbox: exe}
+}
+
 // writeJSON prints v as indented JSON.
 func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

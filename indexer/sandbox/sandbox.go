@@ -1,0 +1,179 @@
+// Package sandbox runs a parser in a child process, so that a file which makes
+// a third-party parser overflow its stack, exhaust memory or spin forever kills
+// only that child. Some of those failures (a Go stack overflow, an out-of-memory
+// abort) cannot be recovered in-process; Apache Tika's forked parsers and
+// Recoll's per-filter limits take the same approach.
+//
+// The child is Dossier's own binary (or a test binary) started with
+// DOSSIER_SANDBOX set to the parser's name: Main, called first thing in main or
+// TestMain, sees it, reads the file's bytes from stdin, parses them with the
+// named parser under a memory limit, writes the document as JSON on stdout and
+// exits. Parser, in the parent, starts the child with a deadline and caps what
+// it reads back.
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"dossier/indexer/parse"
+)
+
+const (
+	envParser = "DOSSIER_SANDBOX"
+	envMemory = "DOSSIER_SANDBOX_MEMORY"
+)
+
+// Defaults for a Parser's zero fields.
+const (
+	DefaultTimeout   = 60 * time.Second
+	DefaultMemory    = 1 << 30  // bytes of Go heap the child may use
+	DefaultMaxOutput = 64 << 20 // bytes of JSON the parent reads back
+)
+
+// Parser parses in a child process. It implements parse.Parser.
+type Parser struct {
+	Exe       string // the executable that calls Main; required
+	Name      string // the parser the child runs, a key of the map given to Main
+	Timeout   time.Duration
+	Memory    int64
+	MaxOutput int64
+}
+
+// reply is what the child writes on stdout.
+type reply struct {
+	Doc   *parse.Document `json:"doc,omitempty"`
+	Error string          `json:"error,omitempty"`
+}
+
+// Parse runs the parse in a child and returns its document or why it failed.
+func (p Parser) Parse(ctx context.Context, data []byte) (*parse.Document, error) {
+	timeout, memory, maxOut := p.Timeout, p.Memory, p.MaxOutput
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	if memory <= 0 {
+		memory = DefaultMemory
+	}
+	if maxOut <= 0 {
+		maxOut = DefaultMaxOutput
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	cmd := exec.CommandContext(ctx, p.Exe)
+	cmd.Env = append(os.Environ(), envParser+"="+p.Name, envMemory+"="+strconv.FormatInt(memory, 10))
+	cmd.Stdin = bytes.NewReader(data)
+	stdout := &capped{max: maxOut}
+	stderr := &capped{max: 8 << 10}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.WaitDelay = time.Second
+	err := cmd.Run()
+
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return nil, fmt.Errorf("%w after %s (the %s parser was stopped)", parse.ErrTimeout, timeout, p.Name)
+	}
+	if stdout.over {
+		return nil, fmt.Errorf("the %s parser's output is over %d MiB", p.Name, maxOut>>20)
+	}
+	var r reply
+	if jerr := json.Unmarshal(stdout.buf.Bytes(), &r); jerr != nil || (r.Doc == nil && r.Error == "") {
+		// No answer: the child died. Say how, with the runtime's own words.
+		how := "exited without an answer"
+		if err != nil {
+			how = err.Error()
+		}
+		return nil, fmt.Errorf("the %s parser crashed (%s)%s", p.Name, how, lastWords(stderr.buf.String()))
+	}
+	if r.Error != "" {
+		return nil, errors.New(r.Error)
+	}
+	return r.Doc, nil
+}
+
+// Main turns this process into a sandbox child when DOSSIER_SANDBOX asks for
+// it: it parses stdin with parsers[name], answers on stdout and exits. In any
+// other process it returns at once and does nothing.
+func Main(parsers map[string]parse.Parser) {
+	name, ok := os.LookupEnv(envParser)
+	if !ok {
+		return
+	}
+	os.Exit(child(name, parsers, os.Stdin, os.Stdout))
+}
+
+func child(name string, parsers map[string]parse.Parser, in io.Reader, out io.Writer) int {
+	memory, _ := strconv.ParseInt(os.Getenv(envMemory), 10, 64)
+	if memory <= 0 {
+		memory = DefaultMemory
+	}
+	// A soft limit the GC works to keep, and a hard ceiling on address space well
+	// above it (the Go runtime reserves address space it never touches) so that a
+	// runaway allocation fails instead of taking the machine's memory.
+	debug.SetMemoryLimit(memory)
+	_ = syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: uint64(memory) * 4, Max: uint64(memory) * 4})
+	// A deep recursion dies at 256 MiB of stack rather than the default 1 GiB.
+	debug.SetMaxStack(256 << 20)
+
+	enc := json.NewEncoder(out)
+	p, ok := parsers[name]
+	if !ok {
+		enc.Encode(reply{Error: fmt.Sprintf("sandbox: no parser named %q", name)})
+		return 2
+	}
+	data, err := io.ReadAll(in)
+	if err != nil {
+		enc.Encode(reply{Error: fmt.Sprintf("sandbox: read input: %v", err)})
+		return 2
+	}
+	// The parent enforces the deadline; Safe here turns panics into errors.
+	doc, err := parse.Safe(context.Background(), p, data, 24*time.Hour)
+	if err != nil {
+		enc.Encode(reply{Error: err.Error()})
+		return 0
+	}
+	if err := enc.Encode(reply{Doc: doc}); err != nil {
+		return 2
+	}
+	return 0
+}
+
+// lastWords picks the line of a dead child's stderr that says what killed it.
+func lastWords(stderr string) string {
+	for _, line := range strings.Split(stderr, "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "runtime:") || strings.HasPrefix(line, "fatal error:") || strings.HasPrefix(line, "panic:") {
+			return ": " + line
+		}
+	}
+	return ""
+}
+
+// capped is a buffer that keeps at most max bytes and remembers overflowing.
+type capped struct {
+	buf  bytes.Buffer
+	max  int64
+	over bool
+}
+
+func (c *capped) Write(p []byte) (int, error) {
+	if room := c.max - int64(c.buf.Len()); int64(len(p)) > room {
+		c.over = true
+		if room > 0 {
+			c.buf.Write(p[:room])
+		}
+		return len(p), nil
+	}
+	return c.buf.Write(p)
+}

@@ -1,0 +1,104 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"dossier/indexer/parse"
+	"dossier/indexer/sandbox"
+	"dossier/indexer/text"
+)
+
+// parserFunc adapts a function to parse.Parser.
+type parserFunc func(ctx context.Context, data []byte) (*parse.Document, error)
+
+func (f parserFunc) Parse(ctx context.Context, data []byte) (*parse.Document, error) {
+	return f(ctx, data)
+}
+
+// recurse overflows the stack: fatal in Go, not a recoverable panic.
+func recurse(n int) int { return recurse(n+1) + 1 }
+
+// The children: this test binary, started again by the tests below.
+var children = map[string]parse.Parser{
+	"text": text.Parser{},
+	"stack-overflow": parserFunc(func(context.Context, []byte) (*parse.Document, error) {
+		return nil, errors.New("unreachable: " + string(rune(recurse(0))))
+	}),
+	"hog": parserFunc(func(context.Context, []byte) (*parse.Document, error) {
+		var keep [][]byte
+		for {
+			b := make([]byte, 64<<20)
+			for i := range b {
+				b[i] = 1
+			}
+			keep = append(keep, b)
+		}
+	}),
+	"hang": parserFunc(func(context.Context, []byte) (*parse.Document, error) {
+		select {}
+	}),
+	"panic": parserFunc(func(context.Context, []byte) (*parse.Document, error) {
+		panic("boom")
+	}),
+	"chatty": parserFunc(func(context.Context, []byte) (*parse.Document, error) {
+		return &parse.Document{Body: strings.Repeat("x", 4<<20)}, nil
+	}),
+}
+
+func TestMain(m *testing.M) {
+	sandbox.Main(children)
+	os.Exit(m.Run())
+}
+
+func exe(t *testing.T) string {
+	t.Helper()
+	p, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestChildParses(t *testing.T) {
+	p := sandbox.Parser{Exe: exe(t), Name: "text"}
+	doc, err := p.Parse(context.Background(), []byte("A title\n\nA body about resolution 1373 (2001).\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Title != "A title" || !strings.Contains(doc.Body, "resolution 1373") {
+		t.Errorf("Parse = %+v, want the title and body of the text", doc)
+	}
+}
+
+func TestFailuresStayInTheChild(t *testing.T) {
+	tests := []struct {
+		name, parser string
+		limits       sandbox.Parser
+		want         string
+	}{
+		{"stack overflow", "stack-overflow", sandbox.Parser{}, "stack exceeds"},
+		{"memory hog", "hog", sandbox.Parser{Memory: 256 << 20}, "crashed"},
+		{"hang", "hang", sandbox.Parser{Timeout: 500 * time.Millisecond}, "timed out"},
+		{"panic", "panic", sandbox.Parser{}, "boom"},
+		{"output over the cap", "chatty", sandbox.Parser{MaxOutput: 1 << 20}, "output is over"},
+		{"unknown parser", "nope", sandbox.Parser{}, "no parser named"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.limits
+			p.Exe, p.Name = exe(t), tc.parser
+			doc, err := p.Parse(context.Background(), []byte("input"))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Parse = %v, %v; want an error containing %q", doc, err, tc.want)
+			}
+			if testing.Verbose() {
+				t.Logf("error: %v", err)
+			}
+		})
+	}
+}
