@@ -75,11 +75,11 @@ func (s Source) covers(p string) bool {
 
 // Options tune a run; zero values take the defaults.
 type Options struct {
-	Workers      int           // parsers running at once; default one per core
-	BatchDocs    int           // documents per index batch; default 500
-	BatchBytes   int           // body bytes per index batch; default 32 MiB
-	MaxFileBytes int64         // larger files are refused; default 256 MiB
-	Limits       Limits        // per-file parse limits and the sandbox
+	Workers      int    // parsers running at once; default one per core
+	BatchDocs    int    // documents per index batch; default 500
+	BatchBytes   int    // body bytes per index batch; default 32 MiB
+	MaxFileBytes int64  // larger files are refused; default 256 MiB
+	Limits       Limits // per-file parse limits and the sandbox
 	// Progress, when set, is called from the writer goroutine after every file.
 	Progress func(Progress)
 }
