@@ -121,6 +121,8 @@ func TestDocType(t *testing.T) {
 		{"dateline", "UNODC and CTED help East African States", "NAIROBI, 22 November 2007 - Drafters met.", TypePressRelease},
 		{"meeting kicker", "Experts weigh the misuse of AI", "Experts weigh the misuse of AI\n\nExpert meeting · 6 November 2025\n\nText.", TypeMeetingCoverage},
 		{"working group report", "Task Force working group reports on the Internet", "Summary of a working group report October 2010", TypeReport},
+		{"report to", "Implementation of resolution 1373 (2001) in South-East Asia: regional review", "Counter-Terrorism Committee Executive Directorate (CTED) - Report to the Counter-Terrorism Committee\n\n22 September 2009", TypeReport},
+		{"report shape", "Incitement to terrorism in the digital age: global review", "17 November 2025\n\nPrepared for the Counter-Terrorism Committee\n\nI. Introduction\n\n1. Twenty years have passed", TypeReport},
 		{"nothing", "Annex", "A list of names.", TypeOther},
 	}
 	for _, tc := range tests {

@@ -45,7 +45,10 @@ var (
 	reDateline = regexp.MustCompile(`(?m)^\s*[A-Z][A-Za-z .'’-]{1,40}, \d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b`)
 	// A page that calls itself a report: "Report", "Annual report 2021",
 	// "Short report: ...", but not "... reports on ...".
-	reReportLabel = regexp.MustCompile(`(?m)^\s*report\b|\breport(?: \d{4})?\s*$|\breport:`)
+	reReportLabel = regexp.MustCompile(`(?m)^\s*report\b|\s[-–—]\s+report\b|\breport(?: \d{4})?\s*$|\breport:|\breport to the\b`)
+	// The furniture of a report: numbered sections, a summary, a note on
+	// who it was prepared for.
+	reReportShape = regexp.MustCompile(`(?im)^\s*(?:I\.\s+introduction|executive summary|summary of findings|table of contents|contents)\s*$|\bprepared for the\b|^\s*(?:regional|global|thematic|annual|subregional)\s+(?:review|survey|report|assessment)\b`)
 	// A report's symbol: S/2019/123, A/74/677.
 	reReportSymbol = regexp.MustCompile(`\b(?:S/\d{4}/\d{1,4}|A/\d{2}/\d{1,4})\b`)
 	// A news headline: an organization or person, then a verb in the present.
@@ -91,6 +94,8 @@ func DocType(title, body string) string {
 		return TypeReport
 	case strings.Contains(t, "statement"):
 		return TypeStatement
+	case reReportShape.MatchString(head):
+		return TypeReport
 	case reHeadline.MatchString(title):
 		return TypePressRelease
 	}
