@@ -193,6 +193,17 @@ func TestDataFiles(t *testing.T) {
 			t.Errorf("%s: loadGazetteer accepted bad data", tc.name)
 		}
 	}
+	// A broken embedded file stops the program at init with a message
+	// naming the file and line.
+	func() {
+		defer func() {
+			r := recover()
+			if msg, _ := r.(string); !strings.Contains(msg, "data/resolution_years.tsv:2") {
+				t.Errorf("mustLoadYears panicked with %v, want a message naming the file and line", r)
+			}
+		}()
+		mustLoadYears("1946\t1\n1947\tx\n")
+	}()
 	if _, err := loadYears("1946\t1\n1948\t10\n"); err == nil {
 		t.Error("loadYears accepted a gap")
 	}

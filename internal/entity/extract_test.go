@@ -81,6 +81,10 @@ func TestResolutions(t *testing.T) {
 			{"S/RES/1373 (2001)", "resolutions 1373 (2001)", ""},
 			{"S/RES/1624 (2005)", "1624 (2005)", ""},
 		}},
+		{"year after a slash", "resolution 1373/2001 and resolution 1373/1999", []found{
+			{"S/RES/1373 (2001)", "resolution 1373/2001", ""},
+			{"S/RES/1373 (2001)", "resolution 1373/1999", "year written 1999 does not match resolution 1373, adopted in 2001"},
+		}},
 		{"no year gets its year", "resolution 1373 requires", []found{{"S/RES/1373 (2001)", "resolution 1373", ""}}},
 		{"wrong year", "resolution 2195 (2015) on terrorism", []found{{"S/RES/2195 (2014)", "resolution 2195 (2015)", "year written 2015 does not match resolution 2195, adopted in 2014"}}},
 		{"bare citation with its year", "as in 2396 (2017).", []found{{"S/RES/2396 (2017)", "2396 (2017)", ""}}},

@@ -295,12 +295,25 @@ func citationList(body string, toks []token, j, start int, ga bool, out []Mentio
 		var m Mention
 		end := j + 1
 		if isPunct(toks, j+1, "/") && toks[j+1].sep == sepNone && j+2 < len(toks) && toks[j+2].sep == sepNone {
-			// "60/288": a General Assembly resolution, session/number.
+			// "60/288": a General Assembly resolution, session/number;
+			// "1373/2001": a Council resolution and its year.
 			num, ok := atoiTok(toks[j+2], 4)
-			if !ok || n > 99 {
+			if !ok {
 				break
 			}
-			m = Mention{Kind: Resolution, ID: gaID(n, num)}
+			if n > 99 {
+				y, isYear := yearTok(toks[j+2])
+				if !isYear || ga {
+					break
+				}
+				id, warn, ok := fileResolution(n, y)
+				if !ok {
+					break
+				}
+				m = Mention{Kind: Resolution, ID: id, Warning: warn}
+			} else {
+				m = Mention{Kind: Resolution, ID: gaID(n, num)}
+			}
 			end = j + 3
 		} else {
 			if ga {
