@@ -771,7 +771,7 @@ func TestListPages(t *testing.T) {
 	e.form(loc+"/items", url.Values{"doc_id": {"doc-kaz"}})
 	// The add-to-list page behind the search results' links.
 	doc = e.page("/lists/add?doc_id=doc-rep&back=" + url.QueryEscape("/?q=ISIL"))
-	if doc.Find("form.add-to-list select[name=list_id] option[value='" + id + "']").Length() != 1 {
+	if doc.Find("form.add-to-list select[name=list_id] option[value='"+id+"']").Length() != 1 {
 		t.Errorf("add page does not offer the list")
 	}
 	to := e.form("/lists/add", url.Values{"doc_id": {"doc-rep"}, "list_id": {id}, "note": {"the report"}, "back": {"/?q=ISIL"}})
@@ -828,7 +828,7 @@ func TestListPages(t *testing.T) {
 
 	// Delete with a confirm step.
 	doc = e.page(loc + "/delete")
-	if doc.Find("form[action='" + loc + "/delete'] button").Length() != 1 {
+	if doc.Find("form[action='"+loc+"/delete'] button").Length() != 1 {
 		t.Fatal("no confirm form")
 	}
 	if to := e.form(loc+"/delete", nil); to != "/lists" {

@@ -36,6 +36,7 @@ func newRootCmd() *cobra.Command {
 		newMentionsCmd(opts),
 		newExtractCmd(opts),
 		newServeCmd(opts),
+		newListsCmd(opts),
 		newBenchCmd(opts),
 	)
 	return root

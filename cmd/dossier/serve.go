@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -41,6 +42,11 @@ searchable while the server goes on answering.`,
 				return err
 			}
 			defer st.Close()
+			ls, err := openLists(opts.indexDir, lockTimeout)
+			if err != nil {
+				return err
+			}
+			defer ls.Close()
 
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -60,12 +66,16 @@ searchable while the server goes on answering.`,
 						return
 					}
 					log.Info("sample corpus indexed", "indexed", sum.Indexed, "failed", len(sum.Failed), "took_ms", sum.TookMS)
+					relinkLists(ctx, log, ls, st.index)
 					for _, f := range sum.Failed {
 						log.Warn("file not indexed", "path", f.Path, "err", oneLine(f.Error))
 					}
 				}()
 			} else {
 				close(done)
+				// A `dossier index` run since the last start may have moved
+				// documents to new ids; find the lists' items again.
+				relinkLists(ctx, log, ls, st.index)
 			}
 			// Stop the first-start run and wait for it before the index closes.
 			defer func() { stop(); <-done }()
@@ -84,7 +94,9 @@ searchable while the server goes on answering.`,
 
 			srv, err := server.New(st.index, server.Options{
 				Logger: log, Indexing: indexing.Load,
-				Ingest: ing, IngestToken: token,
+				Ingest:      relinkingIngester{ing, func(ctx context.Context) { relinkLists(ctx, log, ls, st.index) }},
+				IngestToken: token,
+				Lists:       ls,
 			})
 			if err != nil {
 				ln.Close()
