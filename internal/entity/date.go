@@ -1,7 +1,6 @@
 package entity
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 )
@@ -29,7 +28,8 @@ var yearContext = map[string]bool{
 	"through": true, "between": true, "during": true, "before": true, "after": true,
 	"within": true, "throughout": true, "of": true, "year": true, "early": true, "late": true,
 	"mid": true, "end": true, "beginning": true, "spring": true, "summer": true,
-	"autumn": true, "fall": true, "winter": true, "circa": true, "to": true, "as": true,
+	"autumn": true, "fall": true, "winter": true, "circa": true, "around": true, "to": true,
+	"years": true,
 }
 
 // yearOwner are the words after which a year names something dated when a
@@ -365,7 +365,7 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 	if rangeWord(toks, i+1, prev == "between") && i+2 < len(toks) {
 		if y2, ok := yearTok(toks[i+2]); ok && y2 > y1 && y2-y1 <= 60 && (toks[i+1].norm != "-" || toks[i+2].sep == sepNone || toks[i+1].sep != sepNone) {
 			if toks[i+1].norm == "-" || yearContext[prev] {
-				out = append(out, Mention{Kind: Date, ID: fmt.Sprintf("%04d/%04d", y1, y2), Start: toks[i].start, End: toks[i+2].end})
+				out = append(out, Mention{Kind: Date, ID: ymd{y1, 0, 0}.iso() + "/" + ymd{y2, 0, 0}.iso(), Start: toks[i].start, End: toks[i+2].end})
 				return out, i + 3
 			}
 		}
@@ -396,13 +396,12 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 	if (modifier || yearOwner[prev]) && j < len(toks) && toks[j].kind == tWord && toks[j].sep == sepSpace && startsUpper(toks[j].text(body)) {
 		return out, j
 	}
-	ok := yearContext[prev] && prev != "as" && prev != "to"
-	if prev == "as" && i >= 2 && toks[i-2].norm == "as" {
-		ok = false
-	}
+	ok := yearContext[prev]
 	if prev == "to" {
-		// "from 2013 to" is a range handled above; "up to 2019 persons" is not a date.
-		ok = i >= 2 && (toks[i-2].norm == "up" || toks[i-2].kind == tNumber) == false && j < len(toks) && (toks[j].kind == tPunct || toks[j].sep == sepPara)
+		// "postponed to 2020." is a date; "up to 2019 persons" and "from 15
+		// to 2019" are not ("from 2013 to 2016" is a range, read above).
+		ok = j < len(toks) && (toks[j].kind == tPunct || toks[j].sep == sepPara) &&
+			!(i >= 2 && (toks[i-2].norm == "up" || toks[i-2].kind == tNumber))
 	}
 	// "Annual report of the Centre, 2022": a year closing a title or a
 	// dateline after a comma.
@@ -413,12 +412,10 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 	if !ok && yearOwner[prev] && j < len(toks) && toks[j].kind == tWord && !startsUpper(toks[j].text(body)) && toks[j].sep == sepSpace {
 		ok = true
 	}
-	// "(2019)" after a word that is not a citation: a report's year, not a
-	// mention date. Not a date either: years followed by a unit ("2019 persons").
 	if ok {
 		for _, k := range list {
 			y, _ := yearTok(toks[k])
-			out = append(out, Mention{Kind: Date, ID: fmt.Sprintf("%04d", y), Start: toks[k].start, End: toks[k].end})
+			out = append(out, Mention{Kind: Date, ID: ymd{y, 0, 0}.iso(), Start: toks[k].start, End: toks[k].end})
 		}
 	}
 	return out, j

@@ -216,6 +216,7 @@ func TestDates(t *testing.T) {
 		{"year range", "the 2014–2019 period and from 2013 to 2016", []found{{"2014/2019", "2014–2019", ""}, {"2013/2016", "2013 to 2016", ""}}},
 		{"citation year is not a date", "resolution 1373 (2001) and resolution 1373 of 2001", nil},
 		{"relative", "last year and this year", nil},
+		{"to", "postponed to 2020. Up to 2019 persons; from 15 to 2019 cases; as of 2021", []found{{"2020", "2020", ""}, {"2021", "2021", ""}}},
 		{"year closing a title", "Annual report of the Centre, 2022\n\nIn 2019, 800 people", []found{{"2022", "2022", ""}, {"2019", "2019", ""}}},
 		{"numbers", "over 800 nationals, 230-250 dead, 2019 persons, S/2019/123", nil},
 		{"invalid day", "31 February 2019", nil},
