@@ -193,6 +193,7 @@ func TestCountries(t *testing.T) {
 		{"second half of a compound", "the Ibero-American network and the Iraq-Syria border", []found{{"IRQ", "Iraq", ""}, {"SYR", "Syria", ""}}},
 		{"cities and currencies", "in Mexico City and Kuwait City, US$ 5 million; Papua New Guinea and New Guinea", []found{{"PNG", "Papua New Guinea", ""}}},
 		{"dotted", "the U.S. and the U.K. and the US", []found{{"USA", "U.S.", ""}, {"GBR", "U.K.", ""}, {"USA", "US", ""}}},
+		{"a person's first name", "Chad Smith and Jordan Peterson visited Chad and Jordan.", []found{{"TCD", "Chad", ""}, {"JOR", "Jordan", ""}}},
 		{"observer States", "the Holy See and the State of Palestine", []found{{"VAT", "Holy See", ""}, {"PSE", "State of Palestine", ""}}},
 	})
 }

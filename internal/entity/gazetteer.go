@@ -443,6 +443,9 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 				if len(idx) == 1 && wordAcronyms[v.form[0]] && shouting(body, toks, idx[0]) {
 					continue
 				}
+				if len(idx) == 1 && givenNames[v.form[0]] && beforeSurname(body, toks, idx[0]) {
+					continue
+				}
 				out = append(out, gazMatch{kind: v.kind, id: v.id, first: idx[0], last: idx[len(idx)-1]})
 				lastEnd = idx[len(idx)-1]
 				i = lastEnd + 1
@@ -461,6 +464,20 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 // capitals ("WHO WE ARE") they are words.
 var wordAcronyms = map[string]bool{"WHO": true, "RAN": true, "IMO": true, "LAS": true, "ARF": true,
 	"PIF": true, "ECA": true, "ECE": true, "AU": true, "EU": true, "CIS": true, "OLA": true, "CAT": true, "US": true}
+
+// givenNames are country names that are also people's first names: "Chad
+// Smith" is a person.
+var givenNames = map[string]bool{"Chad": true, "Jordan": true, "Georgia": true, "India": true, "Israel": true}
+
+// beforeSurname reports whether the word at toks[i] is followed by a
+// capitalised word that no name in the gazetteer begins with.
+func beforeSurname(body string, toks []token, i int) bool {
+	if i+1 >= len(toks) || toks[i+1].kind != tWord || toks[i+1].sep != sepSpace {
+		return false
+	}
+	w := toks[i+1].text(body)
+	return startsUpper(w) && !isUpperWord(w) && gaz.root.next[toks[i+1].norm] == nil
+}
 
 // shouting reports whether the word at toks[i] stands among words in capitals.
 func shouting(body string, toks []token, i int) bool {
