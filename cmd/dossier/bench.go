@@ -51,10 +51,12 @@ type benchConfig struct {
 	clients     int
 	queries     int
 	httpTime    time.Duration
+	kindTime    time.Duration
 	cpuProfile  string
 	skipHTTP    bool
 	skipBase    bool
 	newDocs     int
+	jsonFile    string
 	progressOut io.Writer
 }
 
@@ -98,6 +100,13 @@ One run gives one sample; take medians of several runs for published figures.`,
 			if err != nil {
 				return err
 			}
+			if cfg.jsonFile != "" {
+				var b bytes.Buffer
+				writeJSON(&b, rep)
+				if err := os.WriteFile(cfg.jsonFile, b.Bytes(), 0o644); err != nil {
+					return err
+				}
+			}
 			if opts.json {
 				return writeJSON(cmd.OutOrStdout(), rep)
 			}
@@ -112,10 +121,12 @@ One run gives one sample; take medians of several runs for published figures.`,
 	f.IntVar(&cfg.clients, "http-clients", 16, "concurrent HTTP clients")
 	f.IntVar(&cfg.queries, "queries", 1000, "distinct queries per kind")
 	f.DurationVar(&cfg.httpTime, "http-time", 60*time.Second, "time limit of the HTTP load loop")
+	f.DurationVar(&cfg.kindTime, "kind-time", 60*time.Second, "time limit of each kind of in-process query (slow kinds then run fewer queries)")
 	f.StringVar(&cfg.cpuProfile, "cpuprofile", "", "write a CPU profile of the ingest phase to this file")
 	f.BoolVar(&cfg.skipHTTP, "skip-http", false, "skip the HTTP load loop")
 	f.BoolVar(&cfg.skipBase, "skip-baseline", false, "skip the bare-Bleve baseline")
 	f.IntVar(&cfg.newDocs, "new-docs", 100, "documents added for the time-to-searchable measurement")
+	f.StringVar(&cfg.jsonFile, "json-file", "", "also write the JSON object to this file")
 	f.BoolVar(&opts.json, "json", false, "print the results as one JSON object")
 	return cmd
 }
@@ -128,6 +139,10 @@ type benchReport struct {
 	GoMaxProcs int    `json:"gomaxprocs"`
 	Go         string `json:"go"`
 	Started    string `json:"started"`
+	// LoadAvg is /proc/loadavg at the start and the end: other processes on the
+	// machine share its cores, and a load above the core count means every
+	// figure here is slower than the machine can do.
+	LoadAvg [2]string `json:"loadavg"`
 
 	Corpus   corpusStats   `json:"corpus"`
 	Ingest   ingestStats   `json:"ingest"`
@@ -205,6 +220,7 @@ type latencyStat struct {
 	P99MS    float64 `json:"p99_ms"`
 	MaxMS    float64 `json:"max_ms"`
 	MeanHits float64 `json:"mean_total"` // mean result total, to show the queries match something
+	TimedOut bool    `json:"stopped_by_time_limit,omitempty"`
 }
 
 type httpStats struct {
@@ -226,6 +242,8 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func runBench(ctx context.Context, cfg benchConfig) (*benchReport, error) {
 	rep := &benchReport{Docs: cfg.docs, Seed: cfg.seed, Cores: runtime.NumCPU(), GoMaxProcs: runtime.GOMAXPROCS(0),
 		Go: runtime.Version(), Started: time.Now().UTC().Format(time.RFC3339)}
+	rep.LoadAvg[0] = loadAvg()
+	defer func() { rep.LoadAvg[1] = loadAvg() }()
 	logf := func(format string, a ...any) {
 		if cfg.progressOut != nil {
 			fmt.Fprintf(cfg.progressOut, "bench: "+format+"\n", a...)
@@ -388,7 +406,7 @@ func runBench(ctx context.Context, cfg benchConfig) (*benchReport, error) {
 	qs := newQuerySet(cfg.seed, cfg.docs, cfg.queries)
 	for _, k := range qs.kinds() {
 		logf("in-process latency: %s (%d queries)", k.name, len(k.queries)+len(k.mentions))
-		rep.Latency = append(rep.Latency, measure(ctx, st.index, k))
+		rep.Latency = append(rep.Latency, measure(ctx, st.index, k, cfg.kindTime))
 	}
 
 	// 7. HTTP load over loopback, the real server in this process.
@@ -455,6 +473,16 @@ func peakRSSMB() float64 {
 		}
 	}
 	return 0
+}
+
+// loadAvg is the first three fields of /proc/loadavg, or "" where there is none.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	return strings.Join(f[:min(3, len(f))], " ")
 }
 
 // dirSize is the apparent size of the files under p (a file or a folder).
@@ -741,8 +769,9 @@ func (l *lcg) intn(n int) int {
 }
 
 // measure runs each query of a kind once, in order, and takes percentiles. The
-// first few queries of the kind warm the caches and are not counted.
-func measure(ctx context.Context, ix *search.Index, k queryKind) latencyStat {
+// first few queries of the kind warm the caches and are not counted. A kind
+// slow enough to pass limit stops there, and Queries says how many ran.
+func measure(ctx context.Context, ix *search.Index, k queryKind, limit time.Duration) latencyStat {
 	var times []time.Duration
 	var total float64
 	errs := 0
@@ -764,7 +793,13 @@ func measure(ctx context.Context, ix *search.Index, k queryKind) latencyStat {
 	for i := range min(10, n) {
 		run(i)
 	}
+	begin := time.Now()
+	timedOut := false
 	for i := range n {
+		if time.Since(begin) > limit {
+			timedOut = true
+			break
+		}
 		t := time.Now()
 		hits, err := run(i)
 		times = append(times, time.Since(t))
@@ -774,10 +809,11 @@ func measure(ctx context.Context, ix *search.Index, k queryKind) latencyStat {
 		}
 		total += float64(hits)
 	}
-	st := latencyStat{Kind: k.name, Queries: n, Distinct: n, Errors: errs, MeanHits: total / float64(max(1, n-errs))}
+	n = len(times)
+	st := latencyStat{Kind: k.name, Queries: n, Distinct: n, Errors: errs, MeanHits: total / float64(max(1, n-errs)), TimedOut: timedOut}
 	if k.mentions != nil {
 		seen := map[string]bool{}
-		for _, m := range k.mentions {
+		for _, m := range k.mentions[:n] {
 			seen[m.ID] = true
 		}
 		st.Distinct = len(seen)
@@ -930,7 +966,8 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 func printBench(w io.Writer, r *benchReport) {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(&b, "Dossier bench: %d documents, seed %d, %d cores (GOMAXPROCS %d), %s\n\n", r.Docs, r.Seed, r.Cores, r.GoMaxProcs, r.Go)
+	fmt.Fprintf(&b, "Dossier bench: %d documents, seed %d, %d cores (GOMAXPROCS %d), %s\n", r.Docs, r.Seed, r.Cores, r.GoMaxProcs, r.Go)
+	fmt.Fprintf(&b, "load average at start %s, at end %s\n\n", r.LoadAvg[0], r.LoadAvg[1])
 	fmt.Fprintf(&b, "Corpus: %d files, %.1f MB of files, %.1f MB of text, generated in %.1fs\n\n",
 		r.Corpus.Files, float64(r.Corpus.Bytes)/1e6, float64(r.Corpus.TextBytes)/1e6, float64(r.Corpus.GenerateMS)/1000)
 
@@ -973,7 +1010,11 @@ func printBench(w io.Writer, r *benchReport) {
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "in-process latency\tqueries\tdistinct\terrors\tp50 ms\tp90 ms\tp99 ms\tmax ms\tmean total\t")
 	for _, l := range r.Latency {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t\n", l.Kind, l.Queries, l.Distinct, l.Errors, l.P50MS, l.P90MS, l.P99MS, l.MaxMS, l.MeanHits)
+		name := l.Kind
+		if l.TimedOut {
+			name += " (time limit)"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t\n", name, l.Queries, l.Distinct, l.Errors, l.P50MS, l.P90MS, l.P99MS, l.MaxMS, l.MeanHits)
 	}
 	if h := r.HTTP; h != nil {
 		fmt.Fprintf(tw, "HTTP, %d clients\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", h.Clients, h.Requests, h.Distinct, h.Errors, h.P50MS, h.P90MS, h.P99MS, h.MaxMS)
