@@ -181,6 +181,7 @@ func TestCountries(t *testing.T) {
 		{"hyphenated adjectives", "the Kyrgyz-Tajik border and the Syrian-Turkish border; Russian-speaking", []found{{"KGZ", "Kyrgyz", ""}, {"TJK", "Tajik", ""}, {"SYR", "Syrian", ""}, {"TUR", "Turkish", ""}}},
 		{"adjective alone", "spoke in Kyrgyz.", nil},
 		{"inside a group's name", "the Islamic State in Iraq and the Levant (ISIL) and ISIL", nil},
+		{"inside listed groups' names", "the Libyan Islamic Fighting Group, ISIL-Libya and the Islamic State in Somalia", nil},
 		{"longest match", "the Republic of Korea and the Democratic People’s Republic of Korea", []found{{"KOR", "Republic of Korea", ""}, {"PRK", "Democratic People’s Republic of Korea", ""}}},
 		{"Türkiye", "Türkiye, formerly Turkey", []found{{"TUR", "Türkiye", ""}, {"TUR", "Turkey", ""}}},
 		{"apostrophes", "Côte d'Ivoire and Côte d’Ivoire", []found{{"CIV", "Côte d'Ivoire", ""}, {"CIV", "Côte d’Ivoire", ""}}},
