@@ -16,9 +16,14 @@ import (
 )
 
 // TestMain lets this test binary serve as the PDF sandbox child, as the real
-// binary does (the commands under test start os.Executable()).
+// binary does (the commands under test start os.Executable()), and run as
+// `dossier` itself for the tests that kill it.
 func TestMain(m *testing.M) {
 	sandbox.Main(indexer.Parsers())
+	if os.Getenv(envRunMain) == "1" {
+		main()
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
 }
 
