@@ -550,7 +550,10 @@ func TestHeadersAndStatic(t *testing.T) {
 // New must fail at start-up, not on a user's request, when a page template is
 // missing or broken.
 func TestParsePagesFailsEarly(t *testing.T) {
-	good := fstest.MapFS{"templates/layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)}}
+	good := fstest.MapFS{
+		"templates/layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)},
+		"templates/chart.html":  {Data: []byte(`{{define "yearchart"}}{{end}}`)},
+	}
 	for _, name := range pageNames {
 		good["templates/"+name+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}x{{end}}`)}
 	}
@@ -581,6 +584,7 @@ func TestRenderFailureLeavesNoHalfPage(t *testing.T) {
 	fsys := fstest.MapFS{
 		"templates/layout.html": {Data: []byte(`{{define "layout"}}<p>start</p>{{template "content" .}}{{end}}`)},
 		"templates/search.html": {Data: []byte(`{{define "content"}}{{index .Hits 99}}{{end}}`)},
+		"templates/chart.html":  {Data: []byte(`{{define "yearchart"}}{{end}}`)},
 	}
 	for _, name := range pageNames[1:] {
 		fsys["templates/"+name+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Message}}{{end}}`)}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,7 +20,8 @@ import (
 )
 
 // pageNames lists every page; each is templates/<name>.html over
-// templates/layout.html, and New fails unless all of them parse.
+// templates/layout.html and the shared templates/chart.html, and New fails
+// unless all of them parse.
 var pageNames = []string{"search", "document", "entity", "error"}
 
 type pageTemplate = template.Template
@@ -29,7 +31,7 @@ type pageTemplate = template.Template
 func parsePages(fsys fs.FS) (map[string]*pageTemplate, error) {
 	pages := make(map[string]*pageTemplate, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html", "templates/chart.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("page %s: %w", name, err)
 		}
@@ -97,6 +99,9 @@ type searchView struct {
 	Page, Pages int
 	PrevURL     string
 	NextURL     string
+	// YearChart is the histogram of the result set over years; nil when no
+	// hit has a date.
+	YearChart *yearChart
 }
 
 type option struct {
@@ -126,6 +131,47 @@ type chip struct {
 type hitView struct {
 	Href, Title, Date, Type, Path string
 	Snippet                       template.HTML
+	// Entities are the first few of the hit's entities, as chips; More
+	// counts the rest, which the document page lists (MoreHref).
+	Entities []entityChip
+	More     int
+	MoreHref string
+}
+
+// entityChip is one entity named on a search hit, linked to its page.
+type entityChip struct {
+	Kind, Label, Href string
+}
+
+// maxHitChips is how many entity chips a hit shows before "+N more".
+const maxHitChips = 6
+
+// hitChips picks up to maxHitChips of a hit's entities, taking the kinds in
+// turn (a resolution, an organization, a country, then the next of each), so
+// a document citing ten resolutions still shows where and who.
+func hitChips(es []search.Entity) (chips []entityChip, more int) {
+	byKind := map[string][]search.Entity{}
+	var kinds []string
+	for _, e := range es {
+		if _, ok := byKind[e.Kind]; !ok {
+			kinds = append(kinds, e.Kind)
+		}
+		byKind[e.Kind] = append(byKind[e.Kind], e)
+	}
+	for round := 0; len(chips) < maxHitChips; round++ {
+		added := false
+		for _, k := range kinds {
+			if round < len(byKind[k]) && len(chips) < maxHitChips {
+				e := byKind[k][round]
+				chips = append(chips, entityChip{Kind: kindClass(e.Kind), Label: cmp.Or(e.Label, entityLabel(e.Kind, e.ID)), Href: entityURL(e.Kind, e.ID)})
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	return chips, len(es) - len(chips)
 }
 
 func (s *Server) searchPage(c echo.Context) error {
@@ -213,16 +259,22 @@ func buildSearchView(req search.Request, res *search.Result) searchView {
 	}
 
 	for _, h := range res.Hits {
+		chips, more := hitChips(h.Entities)
 		v.Hits = append(v.Hits, hitView{
-			Href:  documentURL(h.ID),
-			Title: cmp.Or(h.Title, h.ID),
-			Date:  h.Date,
-			Type:  cmp.Or(labels[search.FacetType][h.Type], typeLabel(h.Type)),
-			Path:  h.Path,
+			Entities: chips,
+			More:     more,
+			MoreHref: documentURL(h.ID) + "#entities",
+			Href:     documentURL(h.ID),
+			Title:    cmp.Or(h.Title, h.ID),
+			Date:     h.Date,
+			Type:     cmp.Or(labels[search.FacetType][h.Type], typeLabel(h.Type)),
+			Path:     h.Path,
 			// The one trusted field: the searcher escapes the text and adds only <mark>.
 			Snippet: template.HTML(h.Snippet),
 		})
 	}
+
+	v.YearChart = searchYearChart(req, res, state)
 
 	size := uint64(req.Size)
 	v.Pages = int(min((res.Total+size-1)/size, uint64(maxOffset/req.Size)))
@@ -237,6 +289,28 @@ func buildSearchView(req search.Request, res *search.Result) searchView {
 		v.NextURL = searchURL(withPage(state, req.Page+1))
 	}
 	return v
+}
+
+// searchYearChart is the histogram of the result over years, from the year
+// facet (which, counted disjunctively, still shows every year when some are
+// selected). A bar links to the search narrowed to its year alone, or, when
+// that year is already the filter, back to the search without it.
+func searchYearChart(req search.Request, res *search.Result, state url.Values) *yearChart {
+	var counts []yearCount
+	for _, v := range res.Facets[search.FacetYear] {
+		counts = append(counts, yearCount{Year: v.ID, Count: v.Count})
+	}
+	selected := req.Filters[search.FacetYear]
+	href := func(year string) (string, bool) {
+		if slices.Contains(selected, year) {
+			return searchURL(without(state, search.FacetYear, year)), true
+		}
+		v := without(state, search.FacetYear, "")
+		v.Del(search.FacetYear)
+		v.Set(search.FacetYear, year)
+		return searchURL(v), false
+	}
+	return buildYearChart("years", "Documents per year", "document", "documents", counts, href)
 }
 
 // requestValues writes a parsed request back as a canonical query string:
@@ -316,6 +390,9 @@ type documentView struct {
 	Body                                             template.HTML
 	Groups                                           []entityGroup
 	JSONURL                                          string
+	// OriginalURL serves the file the document came from; "" when the server
+	// has no way to read files or the document has no path.
+	OriginalURL, FileName string
 }
 
 type keyValue struct{ Key, Value string }
@@ -328,6 +405,9 @@ type entityGroup struct {
 type entityRef struct {
 	ID, Label, Href string
 	Count           int
+	// SearchHref, on the entity page, finds the documents that mention both
+	// this entity and the page's.
+	SearchHref string
 }
 
 func (s *Server) documentPage(c echo.Context) error {
@@ -340,6 +420,10 @@ func (s *Server) documentPage(c echo.Context) error {
 		return err
 	}
 	view := buildDocumentView(doc)
+	if s.originals != nil && doc.Path != "" {
+		view.OriginalURL = documentURL(doc.ID) + "/original"
+		view.FileName = path.Base(doc.Path)
+	}
 	view.base = s.base(c, view.DocTitle)
 	return s.render(c, http.StatusOK, "document", view)
 }
@@ -403,17 +487,29 @@ type entityView struct {
 	Kind, KindLabel, ID, Label string
 	// SearchURL finds the documents filtered by this entity; "" for kinds that
 	// are not facets (dates).
-	SearchURL   string
-	Total       int
+	SearchURL string
+	// CSVURL downloads every mention as CSV.
+	CSVURL      string
+	Total       int // mentions
+	Documents   int // documents holding them
+	Timeline    *yearChart
+	CoOccurring []entityGroup
 	Mentions    []mentionView
 	First, Last int
 	PrevURL     string
 	NextURL     string
 }
 
+// mentionView is one mention in its sentence: Context is Before, Mark (the
+// mention) and After, which the template escapes one by one around <mark>.
 type mentionView struct {
-	DocHref, Title, Date, Context string
+	DocHref, Title, Date string
+	Before, Mark, After  string
 }
+
+// coOccurringTop is how many entities of each kind the entity page lists as
+// appearing with the entity.
+const coOccurringTop = 8
 
 func (s *Server) entityPage(c echo.Context) error {
 	kind, err := pathParam(c, "kind")
@@ -428,11 +524,19 @@ func (s *Server) entityPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	res, err := s.s.Mentions(c.Request().Context(), req)
+	ctx := c.Request().Context()
+	res, err := s.s.Mentions(ctx, req)
 	if err != nil {
 		return err
 	}
 	view := buildEntityView(req, res)
+	if sreq, ok := coOccurrenceRequest(view.Kind, view.ID); ok && res.Total > 0 {
+		co, err := s.s.Search(ctx, sreq)
+		if err != nil {
+			return err
+		}
+		view.CoOccurring = coOccurring(view.Kind, view.ID, co)
+	}
 	view.base = s.base(c, view.Label)
 	return s.render(c, http.StatusOK, "entity", view)
 }
@@ -444,16 +548,23 @@ func buildEntityView(req search.MentionsRequest, res *search.MentionsResult) ent
 	id := cmp.Or(res.Entity.ID, req.ID)
 	v := entityView{
 		Kind: kind, KindLabel: cmp.Or(kindSingular[kind], kind), ID: id,
-		Label: cmp.Or(res.Entity.Label, entityLabel(kind, id)),
-		Total: res.Total,
+		Label:     cmp.Or(res.Entity.Label, entityLabel(kind, id)),
+		Total:     res.Total,
+		Documents: res.Documents,
+		CSVURL:    "/api/mentions?" + url.Values{"kind": {kind}, "id": {id}, "format": {"csv"}}.Encode(),
 	}
 	if slices.Contains(search.FacetNames, kind) {
 		v.SearchURL = searchURL(url.Values{kind: {id}})
 	}
+	var counts []yearCount
+	for _, y := range res.Years {
+		counts = append(counts, yearCount{Year: y.Year, Count: y.Count})
+	}
+	v.Timeline = buildYearChart("timeline", "Mentions per year", "mention", "mentions", counts, nil)
 	for _, m := range res.Mentions {
-		v.Mentions = append(v.Mentions, mentionView{
-			DocHref: documentURL(m.DocID), Title: cmp.Or(m.Title, m.DocID), Date: m.Date, Context: m.Context,
-		})
+		mv := mentionView{DocHref: documentURL(m.DocID), Title: cmp.Or(m.Title, m.DocID), Date: m.Date}
+		mv.Before, mv.Mark, mv.After = splitMark(m.Context, m.MarkStart, m.MarkEnd)
+		v.Mentions = append(v.Mentions, mv)
 	}
 	if len(v.Mentions) > 0 {
 		v.First = (req.Page-1)*req.Size + 1
@@ -480,6 +591,77 @@ func buildEntityView(req search.MentionsRequest, res *search.MentionsResult) ent
 		v.NextURL = page(req.Page + 1)
 	}
 	return v
+}
+
+// splitMark cuts a mention's context around the mention. Offsets that do not
+// fit the context (out of range, inside a UTF-8 sequence) mark nothing rather
+// than a wrong or broken piece of text.
+func splitMark(context string, start, end int) (before, mark, after string) {
+	if start < 0 || end <= start || end > len(context) || !boundary(context, start) || !boundary(context, end) {
+		return context, "", ""
+	}
+	return context[:start], context[start:end], context[end:]
+}
+
+// coOccurringKinds are the kinds the entity page counts alongside an entity:
+// the entity facets.
+var coOccurringKinds = []string{search.FacetResolution, search.FacetOrganization, search.FacetCountry}
+
+// coOccurrenceRequest is the search for the documents that mention one
+// entity, whose facets then count the entities appearing with it.
+//
+// It selects the entity with a field query rather than a filter, because
+// facets are disjunctive: filtered by resolution=X, the resolution facet would
+// count the whole collection (as if X were not selected) instead of the
+// resolutions cited alongside X. A query narrows every facet alike.
+func coOccurrenceRequest(kind, id string) (search.Request, bool) {
+	if !slices.Contains(coOccurringKinds, kind) || id == "" {
+		return search.Request{}, false
+	}
+	return search.Request{Query: "+" + kind + ":" + escapeQueryTerm(id), Size: 1}, true
+}
+
+// escapeQueryTerm escapes the characters that Bleve's query-string language
+// reserves, so an id such as "S/RES/1373 (2001)" or "UN Women" is one term.
+func escapeQueryTerm(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`+-=&|><!(){}[]^"~*?:\/ `, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// coOccurring lists, for each entity facet, the entities most often found in
+// the same documents as kind/id, with how many documents they share; the
+// entity itself is left out of its own kind. Each links to its own page, and
+// its count (for another kind) to the documents that mention both.
+func coOccurring(kind, id string, res *search.Result) []entityGroup {
+	var groups []entityGroup
+	for _, k := range coOccurringKinds {
+		g := entityGroup{Kind: k, Label: kindLabel(k)}
+		for _, fv := range res.Facets[k] {
+			if (k == kind && fv.ID == id) || fv.Count == 0 {
+				continue
+			}
+			ref := entityRef{ID: fv.ID, Label: cmp.Or(fv.Label, entityLabel(k, fv.ID)), Href: entityURL(k, fv.ID), Count: fv.Count}
+			if k != kind {
+				// Two values of one facet would be OR-ed, so only
+				// entities of another kind get a "documents with both" link.
+				ref.SearchHref = searchURL(url.Values{kind: {id}, k: {fv.ID}})
+			}
+			g.Entities = append(g.Entities, ref)
+			if len(g.Entities) == coOccurringTop {
+				break
+			}
+		}
+		if len(g.Entities) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	return groups
 }
 
 // ---- error page ----
