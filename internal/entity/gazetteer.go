@@ -446,6 +446,9 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 				if len(idx) == 1 && givenNames[v.form[0]] && beforeSurname(body, toks, idx[0]) {
 					continue
 				}
+				if len(idx) == 1 && v.kind == gCountry && afterGivenName(body, toks, idx[0]) {
+					continue
+				}
 				out = append(out, gazMatch{kind: v.kind, id: v.id, first: idx[0], last: idx[len(idx)-1]})
 				lastEnd = idx[len(idx)-1]
 				i = lastEnd + 1
@@ -477,6 +480,36 @@ func beforeSurname(body string, toks []token, i int) bool {
 	}
 	w := toks[i+1].text(body)
 	return startsUpper(w) && !isUpperWord(w) && gaz.root.next[toks[i+1].norm] == nil
+}
+
+// directions are the capitalised words that may stand before a country's
+// name without making it a surname: "Northern Mali".
+var directions = map[string]bool{"northern": true, "southern": true, "eastern": true, "western": true,
+	"central": true, "north": true, "south": true, "east": true, "west": true, "upper": true, "lower": true,
+	"north-eastern": true, "north-western": true, "south-eastern": true, "south-western": true, "greater": true}
+
+// afterGivenName reports whether the one-word country name at toks[i]
+// follows, inside a sentence, a capitalised word that is neither a name of
+// the gazetteer nor a direction: "Grace Mali" is a person.
+func afterGivenName(body string, toks []token, i int) bool {
+	if i < 2 || toks[i].sep != sepSpace || toks[i-1].kind != tWord {
+		return false
+	}
+	w := toks[i-1].text(body)
+	if !startsUpper(w) || isUpperWord(w) || directions[toks[i-1].norm] || gaz.root.next[toks[i-1].norm] != nil ||
+		functionWords[toks[i-1].norm] || notNouns[toks[i-1].norm] {
+		return false // "Visit To Kenya" is a headline in title case
+	}
+	// A capital at the start of a sentence or paragraph says nothing.
+	p := toks[i-2]
+	if toks[i-1].sep == sepPara || p.kind == tPunct && (p.norm == "." || p.norm == ":" || p.norm == ";" || p.norm == "?" || p.norm == "!" || p.norm == "\"" || p.norm == "(") {
+		return false
+	}
+	// Nor does one in a run of capitalised words: "Assessment Visit Kenya".
+	if p.kind == tWord && startsUpper(p.text(body)) {
+		return false
+	}
+	return true
 }
 
 // shouting reports whether the word at toks[i] stands among words in capitals.
