@@ -195,7 +195,7 @@ func TestCountries(t *testing.T) {
 		{"cities and currencies", "in Mexico City and Kuwait City, US$ 5 million; Papua New Guinea and New Guinea", []found{{"PNG", "Papua New Guinea", ""}}},
 		{"dotted", "the U.S. and the U.K. and the US", []found{{"USA", "U.S.", ""}, {"GBR", "U.K.", ""}, {"USA", "US", ""}}},
 		{"a person's first name", "Chad Smith and Jordan Peterson visited Chad and Jordan.", []found{{"TCD", "Chad", ""}, {"JOR", "Jordan", ""}}},
-		{"a surname", "The prosecutor, Grace Mali, spoke. In Northern Mali and in Mali. Despite Mali's efforts; CTED Concludes Visit To Kenya", []found{{"MLI", "Mali", ""}, {"MLI", "Mali", ""}, {"MLI", "Mali", ""}, {"KEN", "Kenya", ""}}},
+		{"a surname", "The prosecutor, Grace Mali, spoke. In Northern Mali and in Mali. Despite Mali's efforts; CTED Concludes Visit To Kenya. Aigerim Mali, Legal Adviser of Belgium, said so. Despite Mali, France", []found{{"MLI", "Mali", ""}, {"MLI", "Mali", ""}, {"MLI", "Mali", ""}, {"KEN", "Kenya", ""}, {"BEL", "Belgium", ""}, {"MLI", "Mali", ""}, {"FRA", "France", ""}}},
 		{"observer States", "the Holy See and the State of Palestine", []found{{"VAT", "Holy See", ""}, {"PSE", "State of Palestine", ""}}},
 	})
 }

@@ -500,10 +500,12 @@ func afterGivenName(body string, toks []token, i int) bool {
 		functionWords[toks[i-1].norm] || notNouns[toks[i-1].norm] {
 		return false // "Visit To Kenya" is a headline in title case
 	}
-	// A capital at the start of a sentence or paragraph says nothing.
+	// A capital at the start of a sentence or paragraph says nothing, unless
+	// a title follows the name: "Aigerim Mali, Legal Adviser of Belgium, said".
 	p := toks[i-2]
 	if toks[i-1].sep == sepPara || p.kind == tPunct && (p.norm == "." || p.norm == ":" || p.norm == ";" || p.norm == "?" || p.norm == "!" || p.norm == "\"" || p.norm == "(") {
-		return false
+		return isPunct(toks, i+1, ",") && i+2 < len(toks) && toks[i+2].kind == tWord &&
+			startsUpper(toks[i+2].text(body)) && gaz.root.next[toks[i+2].norm] == nil
 	}
 	// Nor does one in a run of capitalised words: "Assessment Visit Kenya".
 	if p.kind == tWord && startsUpper(p.text(body)) {
