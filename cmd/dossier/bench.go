@@ -239,6 +239,8 @@ type httpStats struct {
 	P99MS    float64 `json:"p99_ms"`
 	MaxMS    float64 `json:"max_ms"`
 	TimedOut bool    `json:"stopped_by_time_limit"`
+	// ByKind is the latency of each kind of query within the mixed load.
+	ByKind []latencyStat `json:"by_kind"`
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -841,12 +843,15 @@ func percentiles(ts []time.Duration) (p50, p90, p99, maxMS float64) {
 	return at(50), at(90), at(99), ms(s[len(s)-1])
 }
 
+// apiRequest is one URL of the load, with the kind of query it asks.
+type apiRequest struct{ kind, url string }
+
 // requestURLs turns the query set into API requests, interleaved so the load
 // is a mix of kinds throughout.
-func (q *querySet) requestURLs() []string {
-	var lists [][]string
+func (q *querySet) requestURLs() []apiRequest {
+	var lists [][]apiRequest
 	for _, k := range q.kinds() {
-		var us []string
+		var us []apiRequest
 		for _, req := range k.queries {
 			v := url.Values{}
 			if req.Query != "" {
@@ -872,23 +877,23 @@ func (q *querySet) requestURLs() []string {
 			if req.Sort != "" {
 				v.Set("sort", req.Sort)
 			}
-			us = append(us, "/api/search?"+v.Encode())
+			us = append(us, apiRequest{k.name, "/api/search?" + v.Encode()})
 		}
 		for _, m := range k.mentions {
 			v := url.Values{"kind": {m.Kind}, "id": {m.ID}, "page": {"1"}, "size": {strconv.Itoa(m.Size)}}
-			us = append(us, "/api/mentions?"+v.Encode())
+			us = append(us, apiRequest{k.name, "/api/mentions?" + v.Encode()})
 		}
 		lists = append(lists, us)
 	}
-	var out []string
+	var out []apiRequest
 	seen := map[string]bool{}
 	for i := 0; ; i++ {
 		added := false
 		for _, l := range lists {
 			if i < len(l) {
 				added = true
-				if !seen[l[i]] {
-					seen[l[i]] = true
+				if !seen[l[i].url] {
+					seen[l[i].url] = true
 					out = append(out, l[i])
 				}
 			}
@@ -928,7 +933,11 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 
 	var next atomic.Int64
 	var errs atomic.Int64
-	times := make([][]time.Duration, clients)
+	type timing struct {
+		kind string
+		d    time.Duration
+	}
+	times := make([][]timing, clients)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for c := range clients {
@@ -941,7 +950,7 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 					return
 				}
 				t := time.Now()
-				req, _ := http.NewRequestWithContext(lctx, http.MethodGet, base+urls[i], nil)
+				req, _ := http.NewRequestWithContext(lctx, http.MethodGet, base+urls[i].url, nil)
 				resp, err := client.Do(req)
 				if err != nil {
 					if lctx.Err() == nil {
@@ -954,19 +963,30 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 				if err != nil || resp.StatusCode != http.StatusOK {
 					errs.Add(1)
 				}
-				times[c] = append(times[c], time.Since(t))
+				times[c] = append(times[c], timing{urls[i].kind, time.Since(t)})
 			}
 		}()
 	}
 	wg.Wait()
 	took := time.Since(start)
 	var all []time.Duration
-	for _, t := range times {
-		all = append(all, t...)
+	byKind := map[string][]time.Duration{}
+	for _, ts := range times {
+		for _, t := range ts {
+			all = append(all, t.d)
+			byKind[t.kind] = append(byKind[t.kind], t.d)
+		}
 	}
 	h := &httpStats{Clients: clients, Requests: len(all), Distinct: len(urls), Errors: int(errs.Load()), TookMS: ms(took),
 		RPS: float64(len(all)) / took.Seconds(), TimedOut: len(all) < len(urls)}
 	h.P50MS, h.P90MS, h.P99MS, h.MaxMS = percentiles(all)
+	for _, k := range qs.kinds() {
+		if ts := byKind[k.name]; len(ts) > 0 {
+			l := latencyStat{Kind: k.name, Queries: len(ts)}
+			l.P50MS, l.P90MS, l.P99MS, l.MaxMS = percentiles(ts)
+			h.ByKind = append(h.ByKind, l)
+		}
+	}
 	return h, nil
 }
 
@@ -1029,7 +1049,10 @@ func printBench(w io.Writer, r *benchReport) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t\n", name, l.Queries, l.Distinct, l.Errors, l.P50MS, l.P90MS, l.P99MS, l.MaxMS, l.MeanHits)
 	}
 	if h := r.HTTP; h != nil {
-		fmt.Fprintf(tw, "HTTP, %d clients\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", h.Clients, h.Requests, h.Distinct, h.Errors, h.P50MS, h.P90MS, h.P99MS, h.MaxMS)
+		fmt.Fprintf(tw, "HTTP, %d clients, mixed\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", h.Clients, h.Requests, h.Distinct, h.Errors, h.P50MS, h.P90MS, h.P99MS, h.MaxMS)
+		for _, l := range h.ByKind {
+			fmt.Fprintf(tw, "HTTP %s\t%d\t\t\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", l.Kind, l.Queries, l.P50MS, l.P90MS, l.P99MS, l.MaxMS)
+		}
 	}
 	tw.Flush()
 	if h := r.HTTP; h != nil {
