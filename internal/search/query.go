@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 
 	"dossier/internal/entity"
 )
@@ -58,7 +59,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	res, err := ix.bleve.SearchInContext(ctx, main)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, searchError(err)
 	}
 
 	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
@@ -85,7 +86,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		fr.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 		r, err := ix.bleve.SearchInContext(ctx, fr)
 		if err != nil {
-			return nil, fmt.Errorf("search facet %s: %w", f, err)
+			return nil, searchError(err)
 		}
 		out.Facets[f] = facetValues(f, r.Facets[f])
 		// A selected value stays visible even when it matches nothing.
@@ -97,6 +98,15 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	return out, nil
+}
+
+// searchError classifies an error from Bleve: a query that expands past
+// maxClauses is the user's to narrow.
+func searchError(err error) error {
+	if strings.Contains(err.Error(), "TooManyClauses") {
+		return fmt.Errorf("%w: the query matches too many terms (over %d); make it more specific", ErrBadQuery, maxClauses)
+	}
+	return fmt.Errorf("search: %w", err)
 }
 
 // hitEntities reads a hit's stored entity ids: a field with one value comes back
@@ -122,9 +132,24 @@ func hitEntities(fields map[string]interface{}) []Entity {
 	return out
 }
 
+// MaxQueryBytes bounds a query string: Bleve's query parser slows to a crawl on
+// huge input, and no researcher types 4 KB into a search box.
+const MaxQueryBytes = 4096
+
+// maxClauses bounds the terms one query may expand to (OR-ed words, and the
+// terms a fuzzy, prefix or regexp query matches), so no query runs unbounded.
+const maxClauses = 1024
+
+func init() {
+	searcher.DisjunctionMaxClauseCount = maxClauses
+}
+
 // normalise checks a request and fills in defaults.
 func normalise(req Request) (Request, error) {
 	req.Query = strings.TrimSpace(req.Query)
+	if len(req.Query) > MaxQueryBytes {
+		return req, fmt.Errorf("%w: the query is %d bytes long; the limit is %d", ErrBadQuery, len(req.Query), MaxQueryBytes)
+	}
 	if req.Page <= 0 {
 		req.Page = 1
 	}

@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -352,5 +353,45 @@ func TestMentionContextIsCutAtWords(t *testing.T) {
 		if !strings.Contains("alpha beta gamma delta cites resolution 2178 (2014) here", w) {
 			t.Errorf("context has a cut word %q: %q", w, c)
 		}
+	}
+}
+
+// TestHostileQueries: each answers ErrBadQuery or a result; none runs unbounded
+// (the test's own timeout would catch that) or fails otherwise.
+func TestHostileQueries(t *testing.T) {
+	ix := newIndex(t)
+	tests := []struct {
+		name  string
+		req   search.Request
+		isBad bool
+	}{
+		{"a megabyte of query", search.Request{Query: strings.Repeat("a", 1<<20)}, true},
+		{"800 OR-ed terms", search.Request{Query: strings.Repeat("w OR ", 800) + "x"}, false},
+		{"10,000 OR-ed terms", search.Request{Query: strings.Repeat("w OR ", 10000) + "x"}, true},
+		{"match everything", search.Request{Query: "*"}, false},
+		{"regexp of everything", search.Request{Query: "/.*/"}, false},
+		{"fuzzy two edits", search.Request{Query: "a~2"}, false},
+		{"unclosed group", search.Request{Query: "title:("}, false},
+		{"year one billion", search.Request{From: "1000000000"}, true},
+		{"unknown facet", search.Request{Filters: map[string][]string{"colour": {"red"}}}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ix.Search(context.Background(), tc.req)
+			if tc.isBad && !errors.Is(err, search.ErrBadQuery) {
+				t.Errorf("error = %v, want ErrBadQuery", err)
+			}
+			if !tc.isBad && err != nil && !errors.Is(err, search.ErrBadQuery) {
+				t.Errorf("error = %v, want a result or ErrBadQuery", err)
+			}
+		})
+	}
+	// Past the clause limit, an OR of many distinct words is refused, not run.
+	var words []string
+	for i := range 2000 {
+		words = append(words, fmt.Sprintf("w%d", i))
+	}
+	if _, err := ix.Search(context.Background(), search.Request{Query: strings.Join(words, " ")[:search.MaxQueryBytes]}); err != nil && !errors.Is(err, search.ErrBadQuery) {
+		t.Errorf("many words: error = %v, want a result or ErrBadQuery", err)
 	}
 }
