@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -393,5 +395,52 @@ func TestHostileQueries(t *testing.T) {
 	}
 	if _, err := ix.Search(context.Background(), search.Request{Query: strings.Join(words, " ")[:search.MaxQueryBytes]}); err != nil && !errors.Is(err, search.ErrBadQuery) {
 		t.Errorf("many words: error = %v, want a result or ErrBadQuery", err)
+	}
+}
+
+// TestDamagedIndexIsReported: a flipped byte in a segment or a truncated root
+// file gives ErrCorrupt at open, never an index that answers wrongly.
+func TestDamagedIndexIsReported(t *testing.T) {
+	damage := map[string]func(t *testing.T, dir string){
+		"flipped byte in a segment": func(t *testing.T, dir string) {
+			segs, _ := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+			if len(segs) == 0 {
+				t.Fatal("no segment files")
+			}
+			data, err := os.ReadFile(segs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			data[len(data)/2] ^= 0xff
+			if err := os.WriteFile(segs[0], data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		},
+		"truncated root file": func(t *testing.T, dir string) {
+			if err := os.Truncate(filepath.Join(dir, "store", "root.bolt"), 100); err != nil {
+				t.Fatal(err)
+			}
+		},
+	}
+	for name, harm := range damage {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			ix, err := search.Open(dir, search.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ix.Apply(docs(), nil); err != nil {
+				t.Fatal(err)
+			}
+			ix.Close()
+			harm(t, dir)
+			ix, err = search.Open(dir, search.Options{})
+			if err == nil {
+				ix.Close()
+			}
+			if !errors.Is(err, search.ErrCorrupt) {
+				t.Errorf("Open of a damaged index: error = %v, want ErrCorrupt", err)
+			}
+		})
 	}
 }

@@ -15,6 +15,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrLocked means another process holds the index open for writing.
 	ErrLocked = errors.New("index is in use by another process")
+	// ErrCorrupt means the index's files are damaged; rebuild it from the sources.
+	ErrCorrupt = errors.New("index is damaged")
 )
 
 // Facet names: the entity kinds that are facets, plus document type and year.
