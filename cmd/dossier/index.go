@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -17,7 +18,10 @@ import (
 )
 
 func newIndexCmd(opts *options) *cobra.Command {
-	var workers int
+	var (
+		workers      int
+		rebuildIndex bool
+	)
 	cmd := &cobra.Command{
 		Use:   "index PATH...",
 		Short: "Ingest files and folders into the index (only what changed since the last run)",
@@ -25,9 +29,32 @@ func newIndexCmd(opts *options) *cobra.Command {
 files. A re-run skips unchanged files, replaces changed ones, and removes from the
 index the files that are gone from a folder it walks. Identical content at two
 paths is indexed once. Files that cannot be parsed are listed with the reason;
-the rest is indexed.`,
-		Args: cobra.MinimumNArgs(1),
+the rest is indexed.
+
+--rebuild makes a new index from the files the old manifest lists (plus any
+PATH given), builds it beside the old one and swaps it in when complete; use it
+when the index is reported damaged. The old files are kept, renamed.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if rebuildIndex {
+				return nil
+			}
+			return cobra.MinimumNArgs(1)(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if rebuildIndex {
+				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+				defer stop()
+				bar := newProgressBar(cmd.ErrOrStderr())
+				sum, kept, err := rebuild(ctx, opts.indexDir, args, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
+				bar.finish()
+				if err != nil {
+					return err
+				}
+				for _, k := range kept {
+					fmt.Fprintf(cmd.ErrOrStderr(), "The old %s is kept as %s; delete it when you no longer need it.\n", filepath.Base(strings.SplitN(k, ".damaged-", 2)[0]), k)
+				}
+				return report(cmd, opts, sum)
+			}
 			var sources []indexer.Source
 			for _, p := range args {
 				src, err := indexer.DirSource(p)
@@ -67,6 +94,7 @@ the rest is indexed.`,
 	}
 	cmd.Flags().BoolVar(&opts.json, "json", false, `print {"indexed","unchanged","removed","failed","took_ms"} as JSON`)
 	cmd.Flags().IntVar(&workers, "workers", 0, "files parsed at once (default: one per core)")
+	cmd.Flags().BoolVar(&rebuildIndex, "rebuild", false, "build a new index from the manifest's files (and PATHs) and swap it in")
 	return cmd
 }
 

@@ -141,3 +141,54 @@ func TestErrorsAreOneClearLine(t *testing.T) {
 		})
 	}
 }
+
+// TestRebuildADamagedIndex: a flipped byte in a segment makes every command
+// say the index is damaged and how to rebuild it; --rebuild makes a new index
+// from the manifest's files, and searches work again.
+func TestRebuildADamagedIndex(t *testing.T) {
+	dir := t.TempDir()
+	index := filepath.Join(dir, "index")
+	docs := filepath.Join(dir, "docs")
+	if err := os.CopyFS(docs, os.DirFS("../../indexer/testdata/docs")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, "--index", index, "index", docs); err != nil {
+		t.Fatal(err)
+	}
+	segs, _ := filepath.Glob(filepath.Join(index, "bleve", "store", "*.zap"))
+	if len(segs) == 0 {
+		t.Fatal("no segment files")
+	}
+	data, err := os.ReadFile(segs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	data[len(data)/3] ^= 0x55
+	if err := os.WriteFile(segs[0], data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = run(t, "--index", index, "search", "quillwort")
+	if err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "--rebuild") {
+		t.Fatalf("search on a damaged index: error = %v, want it to say damaged and --rebuild", err)
+	}
+	out, err := run(t, "--index", index, "index", "--rebuild", "--json")
+	if err != nil {
+		t.Fatalf("index --rebuild: %v", err)
+	}
+	var sum struct{ Indexed int }
+	if err := json.Unmarshal([]byte(out), &sum); err != nil || sum.Indexed != 3 {
+		t.Errorf("rebuild summary = %s (%v), want 3 indexed", out, err)
+	}
+	out, err = run(t, "--index", index, "search", "quillwort", "--json")
+	if err != nil {
+		t.Fatalf("search after the rebuild: %v", err)
+	}
+	var res struct{ Total int }
+	if json.Unmarshal([]byte(out), &res); res.Total != 1 {
+		t.Errorf("search quillwort after the rebuild: total %d, want 1", res.Total)
+	}
+	if kept, _ := filepath.Glob(filepath.Join(index, "bleve.damaged-*")); len(kept) != 1 {
+		t.Errorf("old index kept as %v, want one bleve.damaged-* folder", kept)
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -84,6 +85,9 @@ func openStore(dir string, create bool) (*store, error) {
 		return nil, fmt.Errorf("create index folder: %w", err)
 	}
 	ix, err := search.Open(bleveDir, search.Options{LockTimeout: lockTimeout})
+	if errors.Is(err, search.ErrCorrupt) {
+		return nil, fmt.Errorf("%w; run `dossier index --rebuild` to rebuild it from its files", err)
+	}
 	if err != nil {
 		return nil, err
 	}
