@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"dossier/indexer/html"
 	"dossier/indexer/parse"
@@ -55,8 +57,12 @@ type Limits struct {
 
 // Supported reports whether Dossier has a parser for the file at path.
 func Supported(path string) bool {
-	_, ok := formats[strings.ToLower(filepath.Ext(path))]
-	return ok
+	return formatOf(path) != ""
+}
+
+// formatOf names the format of the file at path by its extension, or "".
+func formatOf(path string) string {
+	return formats[strings.ToLower(filepath.Ext(path))]
 }
 
 // DocID is the document id for a file's content: the same bytes at two paths are
@@ -86,6 +92,20 @@ func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*sea
 	}
 	if err != nil {
 		return nil, err
+	}
+	if body, n := shortenRuns(doc.Body, maxRunBytes); n > 0 {
+		doc.Body = body
+		if doc.Meta == nil {
+			doc.Meta = map[string]string{}
+		}
+		w := fmt.Sprintf("%d runs of text over %d KiB without a space (encoded data?) were cut short", n, maxRunBytes>>10)
+		if n == 1 {
+			w = fmt.Sprintf("a run of text over %d KiB without a space (encoded data?) was cut short", maxRunBytes>>10)
+		}
+		if doc.Meta["warning"] != "" {
+			w = doc.Meta["warning"] + "; " + w
+		}
+		doc.Meta["warning"] = w
 	}
 	mentions := entity.Extract(doc.Body)
 	date := documentDate(doc)
@@ -123,4 +143,51 @@ func documentDate(doc *parse.Document) string {
 		return doc.Date
 	}
 	return entity.DocumentDate(doc.Body)
+}
+
+// maxRunBytes bounds a run of text without a break. No word is that long; such
+// runs are encoded data (base64, hex dumps, minified scripts), and the index
+// pays dearly for them: one 32 MiB word took Bleve over a minute and 4 GiB.
+const maxRunBytes = 4 << 10
+
+// shortenRuns cuts every run of more than max bytes without white space to its
+// first max bytes and an ellipsis, and says how many it cut. Han, kana and
+// other scripts written without spaces do not count towards a run: the index
+// splits them into words (or characters) itself.
+func shortenRuns(s string, max int) (string, int) {
+	if len(s) <= max {
+		return s, 0
+	}
+	var (
+		b     strings.Builder
+		cut   int
+		start = -1 // where the current run began
+		last  = 0  // s[:last] is already in b
+	)
+	end := func(i int) { // the run ends before s[i]
+		if start >= 0 && i-start > max {
+			stop := start + max
+			for stop > start && !utf8.RuneStart(s[stop]) {
+				stop--
+			}
+			b.WriteString(s[last:stop])
+			b.WriteString("…")
+			last = i
+			cut++
+		}
+		start = -1
+	}
+	for i, r := range s {
+		if unicode.IsSpace(r) || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) {
+			end(i)
+		} else if start < 0 {
+			start = i
+		}
+	}
+	end(len(s))
+	if cut == 0 {
+		return s, 0
+	}
+	b.WriteString(s[last:])
+	return b.String(), cut
 }

@@ -11,7 +11,11 @@
 package indexer
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -22,6 +26,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"dossier/internal/search"
 )
@@ -34,6 +39,9 @@ type Source struct {
 	Root string
 	// File, when set, limits the source to that one file of FS.
 	File string
+	// dir is Root for a folder on disk: files are opened through the operating
+	// system, which (unlike os.DirFS) takes names that are not UTF-8.
+	dir string
 }
 
 // DirSource returns the source for a file or folder on disk.
@@ -47,20 +55,50 @@ func DirSource(p string) (Source, error) {
 		return Source{}, err
 	}
 	if info.IsDir() {
-		return Source{FS: os.DirFS(abs), Root: abs}, nil
+		return Source{FS: os.DirFS(abs), Root: abs, dir: abs}, nil
 	}
 	if !info.Mode().IsRegular() {
 		return Source{}, fmt.Errorf("%s is not a regular file or folder", p)
 	}
-	return Source{FS: os.DirFS(filepath.Dir(abs)), Root: filepath.Dir(abs), File: filepath.Base(abs)}, nil
+	dir := filepath.Dir(abs)
+	return Source{FS: os.DirFS(dir), Root: dir, File: filepath.Base(abs), dir: dir}, nil
+}
+
+// open opens a file of the source by its path inside it.
+func (s Source) open(rel string) (fs.File, error) {
+	if s.dir != "" {
+		return os.Open(filepath.Join(s.dir, filepath.FromSlash(rel)))
+	}
+	return s.FS.Open(rel)
 }
 
 // recorded is the path a file of the source is recorded and shown under.
 func (s Source) recorded(rel string) string {
 	if s.Root == "" {
-		return rel
+		return printable(rel)
 	}
-	return path.Join(filepath.ToSlash(s.Root), rel)
+	return printable(path.Join(filepath.ToSlash(s.Root), rel))
+}
+
+// printable returns p as valid UTF-8, which JSON, the index and terminals
+// need: each byte that is not part of valid UTF-8 (a Latin-1 file name from an
+// old archive) becomes the four characters \xNN. The escape keeps two such
+// names apart and the recorded path the same from run to run.
+func printable(p string) string {
+	if utf8.ValidString(p) {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		r, n := utf8.DecodeRuneInString(p[i:])
+		if r == utf8.RuneError && n == 1 {
+			fmt.Fprintf(&b, `\x%02x`, p[i])
+		} else {
+			b.WriteString(p[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // covers reports whether a recorded path belongs to this source, so a walk of it
@@ -69,16 +107,20 @@ func (s Source) covers(p string) bool {
 	if s.File != "" {
 		return p == s.recorded(s.File)
 	}
-	root := filepath.ToSlash(s.Root)
+	root := printable(filepath.ToSlash(s.Root))
 	return strings.HasPrefix(p, strings.TrimSuffix(root, "/")+"/")
 }
 
 // Options tune a run; zero values take the defaults.
 type Options struct {
-	Workers      int    // parsers running at once; default one per core
-	BatchDocs    int    // documents per index batch; default 500
-	BatchBytes   int    // body bytes per index batch; default 32 MiB
-	MaxFileBytes int64  // larger files are refused; default 256 MiB
+	Workers      int   // parsers running at once; default one per core
+	BatchDocs    int   // documents per index batch; default 500
+	BatchBytes   int   // body bytes per index batch; default 32 MiB
+	MaxFileBytes int64 // larger PDFs are refused (a PDF must be read whole); default 256 MiB
+	// MaxTextBytes is how much of a text or HTML file is read: past it the file
+	// is cut, the document flagged truncated and a warning given; default
+	// MaxTextBytes. The whole file is still hashed for its document id.
+	MaxTextBytes int64
 	Limits       Limits // per-file parse limits and the sandbox
 	// Progress, when set, is called from the writer goroutine after every file.
 	Progress func(Progress)
@@ -101,12 +143,22 @@ type Failure struct {
 	Error string `json:"error"`
 }
 
-// Summary is the outcome of a run, in the contract's JSON shape.
+// Warning is one file that was indexed with a caveat a researcher should know
+// of: its text was cut at the size cap, it has no text layer (a scan), part of
+// it could not be read.
+type Warning struct {
+	Path    string `json:"path"`
+	Warning string `json:"warning"`
+}
+
+// Summary is the outcome of a run, in the contract's JSON shape; Warnings
+// extends it.
 type Summary struct {
 	Indexed   int       `json:"indexed"`
 	Unchanged int       `json:"unchanged"`
 	Removed   int       `json:"removed"`
 	Failed    []Failure `json:"failed"`
+	Warnings  []Warning `json:"warnings"`
 	TookMS    int64     `json:"took_ms"`
 }
 
@@ -132,6 +184,9 @@ func New(index *search.Index, manifest *Manifest, opts Options) *Indexer {
 	if opts.MaxFileBytes <= 0 {
 		opts.MaxFileBytes = 256 << 20
 	}
+	if opts.MaxTextBytes <= 0 {
+		opts.MaxTextBytes = MaxTextBytes
+	}
 	return &Indexer{index: index, manifest: manifest, opts: opts}
 }
 
@@ -151,6 +206,7 @@ type outcome struct {
 	doc       *search.Document // set when the file must be (re)indexed
 	unchanged bool             // same content as already indexed (at this or another path)
 	recorded  bool             // the manifest already holds entry as it is
+	warning   string           // a caveat about an indexed document
 	err       error
 }
 
@@ -161,7 +217,7 @@ type outcome struct {
 // ctx ended); the summary then says how far the run got.
 func (in *Indexer) Run(ctx context.Context, sources ...Source) (*Summary, error) {
 	start := time.Now()
-	sum := &Summary{Failed: []Failure{}}
+	sum := &Summary{Failed: []Failure{}, Warnings: []Warning{}}
 	known, err := in.manifest.Load()
 	if err != nil {
 		return sum, err
@@ -232,6 +288,9 @@ func (in *Indexer) Run(ctx context.Context, sources ...Source) (*Summary, error)
 		case r.doc != nil:
 			sum.Indexed++
 			prog.Indexed++
+			if r.warning != "" {
+				sum.Warnings = append(sum.Warnings, Warning{Path: r.path, Warning: r.warning})
+			}
 		default:
 			sum.Unchanged++
 			prog.Unchanged++
@@ -361,6 +420,17 @@ func walk(ctx context.Context, src Source, send func(job), fail func(string, err
 	})
 }
 
+// MaxTextBytes is the default cap on how much of one text or HTML file is
+// read and indexed (Options.MaxTextBytes); the PDF parser caps its text at the
+// same size. A bigger file is almost always a data dump or a log, and every
+// byte of it would cost memory in the parse, the extractors and the index.
+//
+// Measured on one core: entity extraction takes about 0.4 s and indexing about
+// 0.8 s per MiB of prose, and indexing holds some 30 bytes of heap per byte of
+// body, so 8 MiB is some ten seconds and a few hundred MiB for one document.
+// Real reports are far smaller: a 500-page report is about 2 MiB of text.
+const MaxTextBytes = 8 << 20
+
 // process reads, hashes, and when needed parses one file.
 func (in *Indexer) process(ctx context.Context, j job, known map[string]Entry, claimed *sync.Map) outcome {
 	out := outcome{job: j}
@@ -370,17 +440,27 @@ func (in *Indexer) process(ctx context.Context, j job, known map[string]Entry, c
 		out.entry, out.unchanged, out.recorded = prev, true, true
 		return out
 	}
-	if j.size > in.opts.MaxFileBytes {
+	// A text or HTML file cut short is still a document; a PDF, whose
+	// cross-reference table is at the end, is not.
+	keep := in.opts.MaxFileBytes
+	if f := formatOf(j.rel); f == "text" || f == "html" {
+		keep = in.opts.MaxTextBytes
+	} else if j.size > in.opts.MaxFileBytes {
 		out.err = fmt.Errorf("file is %d MiB; the limit is %d MiB", j.size>>20, in.opts.MaxFileBytes>>20)
 		return out
 	}
-	data, err := readFile(j.src.FS, j.rel, in.opts.MaxFileBytes)
+	f, err := readStable(j.src, j.rel, keep, in.opts.MaxFileBytes)
 	if err != nil {
 		out.err = err
 		return out
 	}
-	id := DocID(data)
-	out.entry = Entry{DocID: id, Size: int64(len(data)), ModTime: j.modTime}
+	id := f.id
+	out.entry = Entry{DocID: id, Size: f.size, ModTime: f.modTime}
+	if f.moving {
+		// Still changing after a second read: index what was read, and leave
+		// no modification time so that the next run reads it again.
+		out.entry.ModTime = 0
+	}
 	if had && prev.DocID == id {
 		out.unchanged = true
 		return out
@@ -389,31 +469,131 @@ func (in *Indexer) process(ctx context.Context, j job, known map[string]Entry, c
 		out.unchanged = true // the same content is indexed under another path
 		return out
 	}
-	doc, err := Analyze(ctx, j.path, data, in.opts.Limits)
+	doc, err := Analyze(ctx, j.path, f.data, in.opts.Limits)
 	if err != nil {
 		claimed.Delete(id)
 		out.err = err
 		return out
 	}
+	doc.ID = id
+	var warnings []string
+	if w := doc.Meta["warning"]; w != "" {
+		warnings = append(warnings, w)
+	}
+	if f.truncated {
+		if doc.Meta == nil {
+			doc.Meta = map[string]string{}
+		}
+		doc.Meta["truncated"] = "true"
+		warnings = append(warnings, fmt.Sprintf("truncated: the file is %d MiB; its first %d MiB are indexed", f.size>>20, keep>>20))
+	}
+	if f.moving {
+		warnings = append(warnings, "the file changed while it was read; indexed as read, and read again next run")
+	}
+	out.warning = strings.Join(warnings, "; ")
 	out.doc = doc
 	return out
 }
 
-// readFile reads at most limit bytes of one file.
-func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
-	f, err := fsys.Open(name)
+// fileRead is one read of a file.
+type fileRead struct {
+	data      []byte // the content, or its first keep bytes
+	id        string // DocID of the whole content
+	size      int64
+	modTime   int64
+	truncated bool // data is a prefix of the file
+	moving    bool // the file changed while it was read
+}
+
+// readStable reads a file, and once more if its size or modification time
+// moved during the read, so that the manifest never pairs new times with old
+// content (a later run would then skip the change).
+func readStable(src Source, name string, keep, limit int64) (fileRead, error) {
+	f, err := readOnce(src, name, keep, limit)
+	if err == nil && f.moving {
+		f, err = readOnce(src, name, keep, limit)
+	}
+	return f, err
+}
+
+// readOnce reads a file, keeping its first keep bytes and hashing all of it.
+// A file whose whole content must be kept (keep >= limit) fails past limit.
+func readOnce(src Source, name string, keep, limit int64) (fileRead, error) {
+	file, err := src.open(name)
 	if err != nil {
-		return nil, err
+		return fileRead{}, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	defer file.Close()
+	before, err := file.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
+		return fileRead{}, fmt.Errorf("read: %w", err)
 	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("file is over the %d MiB limit", limit>>20)
+	if !before.Mode().IsRegular() {
+		return fileRead{}, errors.New("not a regular file")
 	}
-	return data, nil
+	h := sha256.New()
+	buf := bytes.NewBuffer(make([]byte, 0, min(before.Size(), keep)+bytes.MinRead))
+	var rd io.Reader = file
+	if keep >= limit {
+		rd = io.LimitReader(file, limit+1)
+	}
+	n, err := io.Copy(io.MultiWriter(h, &prefixWriter{buf: buf, n: keep}), rd)
+	if err != nil {
+		return fileRead{}, fmt.Errorf("read: %w", err)
+	}
+	if keep >= limit && n > limit {
+		return fileRead{}, fmt.Errorf("file is over the %d MiB limit", limit>>20)
+	}
+	after, err := file.Stat()
+	if err != nil {
+		return fileRead{}, fmt.Errorf("read: %w", err)
+	}
+	sum := h.Sum(nil)
+	r := fileRead{
+		data:      buf.Bytes(),
+		id:        hex.EncodeToString(sum[:8]),
+		size:      n,
+		truncated: n > keep,
+		moving:    after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) || n != after.Size(),
+	}
+	if !after.ModTime().IsZero() {
+		r.modTime = after.ModTime().UnixNano()
+	}
+	if r.truncated {
+		r.data = cutText(r.data)
+	}
+	return r, nil
+}
+
+// prefixWriter keeps the first n bytes written to it and drops the rest.
+type prefixWriter struct {
+	buf *bytes.Buffer
+	n   int64
+}
+
+func (w *prefixWriter) Write(p []byte) (int, error) {
+	if room := w.n - int64(w.buf.Len()); room > 0 {
+		w.buf.Write(p[:min(int64(len(p)), room)])
+	}
+	return len(p), nil
+}
+
+// cutText ends a prefix of a text file where a character ends: a UTF-16 file
+// (by its byte order mark) on a whole code unit, anything else off a UTF-8
+// sequence the cut split.
+func cutText(b []byte) []byte {
+	if bytes.HasPrefix(b, []byte{0xff, 0xfe}) || bytes.HasPrefix(b, []byte{0xfe, 0xff}) {
+		return b[:len(b)&^1]
+	}
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
 }
 
 // writer is the one goroutine's state that fills and commits index batches and

@@ -2,6 +2,7 @@ package html
 
 import (
 	"bytes"
+	"fmt"
 	"mime"
 	"regexp"
 	"strings"
@@ -44,6 +45,9 @@ func decode(data []byte) (string, string, error) {
 		return s, name, nil
 	}
 	if text.LooksBinary(data) {
+		if kind := text.Sniff(data); kind != "" {
+			return "", "", fmt.Errorf("%w: the file is %s", ErrBinary, kind)
+		}
 		return "", "", ErrBinary
 	}
 	head := data[:min(len(data), metaScanLen)]

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"context"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -80,7 +81,11 @@ const (
 	maxFormDepth  = 8       // nested form XObjects
 	maxOpsPerPage = 4 << 20 // content-stream operators
 	maxGlyphs     = 1 << 20 // glyphs on one page (about 64 MB of positions)
-	ctxCheckEvery = 1024    // operators between ctx checks
+	// maxContentBytes bounds a page's content stream, inflated: a few MB of
+	// Flate data can inflate to gigabytes, which the interpreter would lex
+	// byte by byte (and stack as operands) until the deadline.
+	maxContentBytes = 64 << 20
+	ctxCheckEvery   = 1024 // operators between ctx checks
 )
 
 // abort carries an error out of the library's callback-driven interpreter,
@@ -125,6 +130,7 @@ func (r *pageReader) font(res *resources, name string) *font {
 // abort when ctx ends or the text budget runs out; the caller recovers.
 func (r *pageReader) runPage(contents, res lpdf.Value) {
 	r.glyphs = r.glyphs[:0]
+	checkSize(contents)
 	g := gstate{ctm: identity, th: 1}
 	r.run(contents, &resources{v: res, fonts: map[string]*font{}}, g, 0)
 }
@@ -293,9 +299,33 @@ func (r *pageReader) run(strm lpdf.Value, res *resources, g gstate, depth int) {
 			if rv := xo.Key("Resources"); rv.Kind() == lpdf.Dict {
 				sub = &resources{v: rv, fonts: map[string]*font{}}
 			}
+			checkSize(xo)
 			r.run(xo, sub, inner, depth+1)
 		}
 	})
+}
+
+// checkSize panics with abort{errBomb} when a content stream (or an array of
+// them) inflates past maxContentBytes. Inflating to count costs a fraction of
+// interpreting, so normal pages hardly notice the second pass.
+func checkSize(strm lpdf.Value) {
+	var n int64
+	count := func(v lpdf.Value) {
+		rd := v.Reader()
+		m, _ := io.Copy(io.Discard, io.LimitReader(rd, maxContentBytes+1-n))
+		rd.Close()
+		n += m
+	}
+	if strm.Kind() == lpdf.Array {
+		for i := 0; i < strm.Len() && n <= maxContentBytes; i++ {
+			count(strm.Index(i))
+		}
+	} else {
+		count(strm)
+	}
+	if n > maxContentBytes {
+		panic(abort{errBomb})
+	}
 }
 
 // font is what text extraction needs from a PDF font: how to split a string into

@@ -30,19 +30,29 @@ import (
 // DefaultMaxBody caps the body of one document. Past it the text is cut and
 // Meta["truncated"] is "true": a bigger body is almost always a data dump, and
 // the index and the entity extractors would pay for every byte.
-const DefaultMaxBody = 32 << 20
+//
+// It matches the indexer's cap on text files (indexer.MaxTextBytes): indexing
+// costs about a second and some 30 bytes of heap per byte of body, so a 32 MiB
+// body took some 40 s and a GiB.
+const DefaultMaxBody = 8 << 20
 
 // Errors Parse returns, for errors.Is.
 var (
 	// ErrEmpty is returned for a zero-byte file.
 	ErrEmpty = errors.New("pdf: empty file")
-	// ErrNoText is returned when a readable PDF holds no extractable text,
-	// which usually means scanned pages without an OCR layer.
-	ErrNoText = errors.New("pdf: no extractable text (scanned or image-only?)")
+	// ErrEncrypted is returned for a PDF that needs a password to open.
+	ErrEncrypted = errors.New("encrypted PDF: needs a password")
 
 	errBudget     = errors.New("text limit reached")
 	errTooComplex = errors.New("page content too complex")
+	errBomb       = fmt.Errorf("content stream inflates past %d MiB (a compression bomb?)", maxContentBytes>>20)
 )
+
+// NoTextWarning is Meta["warning"] of a PDF that opens but has no text to
+// read: scanned pages without an OCR layer, most often. Such a document is
+// still returned, with its metadata and an empty body, so that it can be
+// found by its title.
+const NoTextWarning = "no text layer (scanned or image-only?)"
 
 // Parser reads PDF files. The zero value is ready to use.
 type Parser struct {
@@ -73,20 +83,13 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 		limit = DefaultMaxBody
 	}
 
-	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	r, err := open(data)
 	if err != nil {
-		// The library only knows PDF 1.x headers and wants %%EOF at the very
-		// end; PDF 2.0 files and files with trailing junk are otherwise fine.
-		if fixed, ok := normalize(data); ok {
-			r, err = lpdf.NewReader(bytes.NewReader(fixed), int64(len(fixed)))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("pdf: open: %w", err)
-		}
+		return nil, err
 	}
 
 	root := r.Trailer().Key("Root")
-	refs := collectPages(root.Key("Pages"))
+	refs := collectPages(root)
 	info := r.Trailer().Key("Info")
 
 	pr := &pageReader{ctx: ctx, fonts: map[string]*font{}, budget: limit + 1}
@@ -115,6 +118,7 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 
 	body, cut := assemble(joinPages(dropFurniture(pages)), limit)
 	truncated = truncated || cut
+	noText := false
 	if strings.TrimSpace(body) == "" {
 		if len(pageErrs) > 0 {
 			return nil, fmt.Errorf("pdf: no text read: %w", errors.Join(pageErrs...))
@@ -122,7 +126,7 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 		if len(refs) == 0 {
 			return nil, errors.New("pdf: no pages found")
 		}
-		return nil, ErrNoText
+		body, noText = "", true
 	}
 
 	doc = &parse.Document{
@@ -144,12 +148,25 @@ func (p Parser) Parse(ctx context.Context, data []byte) (doc *parse.Document, er
 			doc.Meta[strings.ToLower(k)] = v
 		}
 	}
+	var warnings []string
+	if noText {
+		warnings = append(warnings, NoTextWarning)
+	}
 	if truncated {
 		doc.Meta["truncated"] = "true"
+		warnings = append(warnings, fmt.Sprintf("truncated: the text is over %d MiB; the first %d MiB are indexed", limit>>20, limit>>20))
 	}
 	if len(pageErrs) > 0 {
 		// Some pages were unreadable; the rest is still worth indexing.
 		doc.Meta["page_errors"] = strconv.Itoa(len(pageErrs))
+		if len(pageErrs) == 1 {
+			warnings = append(warnings, fmt.Sprintf("%v; that page is not indexed", pageErrs[0]))
+		} else {
+			warnings = append(warnings, fmt.Sprintf("%d pages could not be read (%v; ...); they are not indexed", len(pageErrs), pageErrs[0]))
+		}
+	}
+	if len(warnings) > 0 {
+		doc.Meta["warning"] = strings.Join(warnings, "; ")
 	}
 	return doc, nil
 }
@@ -163,7 +180,7 @@ func (pr *pageReader) page(pg pageRef) (stop, err error) {
 	defer func() {
 		if x := recover(); x != nil {
 			if a, ok := x.(abort); ok {
-				if errors.Is(a.err, errTooComplex) {
+				if errors.Is(a.err, errTooComplex) || errors.Is(a.err, errBomb) {
 					err = a.err // this page only: keep what it had so far
 				} else {
 					stop = a.err
@@ -190,14 +207,20 @@ type pageRef struct {
 // maxPageNodes bounds the page-tree walk; a malicious tree can loop or fan out.
 const maxPageNodes = 1 << 17
 
-// collectPages walks the page tree in order. The library's own Page(i) walks
-// from the root for every page and follows Parent links without a bound,
-// which loops forever on a cyclic tree.
-func collectPages(root lpdf.Value) []pageRef {
+// collectPages walks the page tree under the catalog in order. The library's
+// own Page(i) walks from the root for every page and follows Parent links
+// without a bound, which loops forever on a cyclic tree. Here a node met a
+// second time (a tree that lists itself among its kids) is skipped, so each
+// page is read once.
+func collectPages(catalog lpdf.Value) []pageRef {
 	var (
 		out     []pageRef
 		visited int
+		seen    = map[string]bool{}
 	)
+	if m := pagesRef.FindStringSubmatch(catalog.String()); m != nil {
+		seen[m[1]] = true
+	}
 	var walk func(node, res lpdf.Value, depth int)
 	walk = func(node, res lpdf.Value, depth int) {
 		visited++
@@ -212,19 +235,51 @@ func collectPages(root lpdf.Value) []pageRef {
 			out = append(out, pageRef{node, res})
 			return
 		}
+		ids := refs(kids)
 		for i := 0; i < kids.Len() && visited <= maxPageNodes; i++ {
+			if ids != nil {
+				if seen[ids[i]] {
+					continue
+				}
+				seen[ids[i]] = true
+			}
 			walk(kids.Index(i), res, depth+1)
 		}
 	}
-	walk(root, lpdf.Value{}, 0)
+	walk(catalog.Key("Pages"), lpdf.Value{}, 0)
+	return out
+}
+
+// pagesRef finds the reference to the page tree in a catalog as the library
+// prints it.
+var pagesRef = regexp.MustCompile(`/Pages (\d+ \d+ R)`)
+
+// refs returns the object references an array holds ("12 0 R"), one per
+// element, or nil when not every element is a reference. The library exposes
+// no object identity but prints unresolved references this way.
+func refs(a lpdf.Value) []string {
+	s := strings.TrimSuffix(strings.TrimPrefix(a.String(), "["), "]")
+	f := strings.Fields(s)
+	if len(f) != 3*a.Len() {
+		return nil
+	}
+	out := make([]string, 0, a.Len())
+	for i := 0; i+2 < len(f); i += 3 {
+		if f[i+2] != "R" {
+			return nil
+		}
+		out = append(out, f[i]+" "+f[i+1]+" R")
+	}
 	return out
 }
 
 // normalize returns data with a PDF 2.0 header presented as 1.7 and anything
-// after the last %%EOF dropped, or false when neither applies.
+// after the last %%EOF and its line end dropped, or false when neither
+// applies. The library only knows PDF 1.x headers, wants %%EOF within the last
+// 100 bytes, and panics when they are all line ends.
 func normalize(data []byte) ([]byte, bool) {
 	changed := false
-	if i := bytes.LastIndex(data, []byte("%%EOF")); i >= 0 && len(bytes.TrimSpace(data[i+5:])) > 0 {
+	if i := bytes.LastIndex(data, []byte("%%EOF")); i >= 0 && len(data) > i+7 {
 		data = data[:i+5]
 		changed = true
 	}

@@ -493,10 +493,15 @@ func TestMaxBody(t *testing.T) {
 	}
 }
 
+// TestNoText: a PDF without text (a scan) is still a document, with its
+// metadata, an empty body and a warning, so that it can be found by title.
 func TestNoText(t *testing.T) {
-	_, err := Parser{}.Parse(context.Background(), testDoc{pages: []testPage{{}}}.bytes())
-	if !errors.Is(err, ErrNoText) {
-		t.Errorf("Parse(blank page) error = %v, want %v", err, ErrNoText)
+	doc, err := Parser{}.Parse(context.Background(), testDoc{pages: []testPage{{}}, info: map[string]string{"Title": "Scanned minutes"}}.bytes())
+	if err != nil {
+		t.Fatalf("Parse(blank page) error = %v, want a document", err)
+	}
+	if doc.Title != "Scanned minutes" || doc.Body != "" || doc.Meta["warning"] != NoTextWarning {
+		t.Errorf("Parse(blank page) = %+v, want the title, no body and warning %q", doc, NoTextWarning)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/unicode/norm"
 )
 
 // sniffLen is how much of a file the binary and UTF-16 checks look at: enough to
@@ -16,16 +17,28 @@ const sniffLen = 8 << 10
 
 // Magic numbers of binary formats that turn up misnamed in document folders.
 // A PDF saved as .txt or .html is the common case; the others are cheap to catch.
-var magics = [][]byte{
-	[]byte("%PDF-"),
-	[]byte("\x89PNG\r\n\x1a\n"),
-	[]byte("\x7fELF"),
-	[]byte("GIF87a"),
-	[]byte("GIF89a"),
-	[]byte("\xff\xd8\xff"),     // JPEG
-	[]byte("PK\x03\x04"),       // ZIP, and so DOCX, XLSX, ODT, EPUB
-	[]byte("\x1f\x8b"),         // gzip
-	[]byte("\xd0\xcf\x11\xe0"), // OLE2: legacy .doc, .xls
+var magics = []struct {
+	magic, name string
+}{
+	{"%PDF-", "a PDF file"},
+	{"\x89PNG\r\n\x1a\n", "a PNG image"},
+	{"\x7fELF", "an ELF executable"},
+	{"GIF87a", "a GIF image"},
+	{"GIF89a", "a GIF image"},
+	{"\xff\xd8\xff", "a JPEG image"},
+	{"PK\x03\x04", "a ZIP archive (or DOCX, XLSX, ODT, EPUB)"},
+	{"\x1f\x8b", "a gzip file"},
+	{"\xd0\xcf\x11\xe0", "an old Office file (.doc, .xls)"},
+}
+
+// Sniff names the binary format data starts with ("a PNG image"), or "".
+func Sniff(data []byte) string {
+	for _, m := range magics {
+		if bytes.HasPrefix(data, []byte(m.magic)) {
+			return m.name
+		}
+	}
+	return ""
 }
 
 // LooksBinary reports whether data is clearly not text: it starts with the magic
@@ -33,10 +46,8 @@ var magics = [][]byte{
 // bytes. A few stray NULs (a truncated export, a bad copy) do not count: Normalize
 // drops them. Call it only after ruling out UTF-16, whose ASCII is half NULs.
 func LooksBinary(data []byte) bool {
-	for _, m := range magics {
-		if bytes.HasPrefix(data, m) {
-			return true
-		}
+	if Sniff(data) != "" {
+		return true
 	}
 	head := data[:min(len(data), sniffLen)]
 	if len(head) == 0 {
@@ -177,12 +188,15 @@ func Windows1252() *encoding.Decoder { return charmap.Windows1252.NewDecoder() }
 
 // Normalize makes decoded text safe to index and to take byte offsets into: it
 // drops a leading byte order mark, replaces invalid UTF-8 with U+FFFD, removes NUL
-// bytes and turns CRLF and lone CR line ends into LF.
+// bytes, turns CRLF and lone CR line ends into LF, and composes accents written
+// as combining marks (Unicode NFC), so that "Gene\u0300ve" from a macOS export or
+// a PDF is found by a search for "Genève" as a keyboard types it.
 func Normalize(s string) string {
 	s = strings.TrimPrefix(s, "\uFEFF")
 	if !utf8.ValidString(s) { // ToValidUTF8 copies even valid input
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
+	s = norm.NFC.String(s) // returns s itself when it is already NFC
 	if strings.IndexByte(s, 0) >= 0 {
 		s = strings.ReplaceAll(s, "\x00", "")
 	}

@@ -65,6 +65,9 @@ func Decode(data []byte) (text, encoding string, err error) {
 		return Normalize(s), name, nil
 	}
 	if LooksBinary(data) {
+		if kind := Sniff(data); kind != "" {
+			return "", "", fmt.Errorf("%w: the file is %s", ErrBinary, kind)
+		}
 		return "", "", ErrBinary
 	}
 	if !utf8.Valid(data) && Legacy(data) {
