@@ -1286,7 +1286,7 @@ func (s *Server) addPage(c echo.Context) error {
 	}
 	v := addView{base: s.base(c, "Add to a list"), DocTitle: cmp.Or(doc.Title, doc.ID), DocHref: documentURL(doc.ID), Back: back}
 	v.Control = s.addToListFor(c, doc.ID)
-	v.Control.Back = ""
+	v.Control.Back = back // after adding, the page that follows links back there
 	if added := c.QueryParam("added"); added != "" {
 		if l, err := s.lists.Get(added); err == nil {
 			v.Added = &listSummary{ID: l.ID, Name: l.Name, Href: listURL(l.ID), Count: len(l.Items)}
