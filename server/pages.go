@@ -138,9 +138,20 @@ type hitView struct {
 	MoreHref string
 }
 
-// entityChip is one entity named on a search hit, linked to its page.
+// entityChip is one entity named on a search hit, linked to its page. Label
+// is short (an organization's acronym); Title is the full name.
 type entityChip struct {
-	Kind, Label, Href string
+	Kind, Label, Title, Href string
+}
+
+// chipLabel is the short name of an entity for a chip: an organization's id,
+// which is the acronym the UN uses where there is one ("UNODC" rather than
+// "United Nations Office on Drugs and Crime (UNODC)"), else its label.
+func chipLabel(e search.Entity) string {
+	if e.Kind == entity.Organization {
+		return e.ID
+	}
+	return cmp.Or(e.Label, entityLabel(e.Kind, e.ID))
 }
 
 // maxHitChips is how many entity chips a hit shows before "+N more".
@@ -163,7 +174,10 @@ func hitChips(es []search.Entity) (chips []entityChip, more int) {
 		for _, k := range kinds {
 			if round < len(byKind[k]) && len(chips) < maxHitChips {
 				e := byKind[k][round]
-				chips = append(chips, entityChip{Kind: kindClass(e.Kind), Label: cmp.Or(e.Label, entityLabel(e.Kind, e.ID)), Href: entityURL(e.Kind, e.ID)})
+				chips = append(chips, entityChip{
+					Kind: kindClass(e.Kind), Label: chipLabel(e), Title: cmp.Or(e.Label, entityLabel(e.Kind, e.ID)),
+					Href: entityURL(e.Kind, e.ID),
+				})
 				added = true
 			}
 		}

@@ -145,7 +145,9 @@ func TestRealIndexFacetCounts(t *testing.T) {
 			facet: map[string]func(search.Document) bool{"country": all}},
 		{name: "a country and an organization are AND-ed, each facet counted without its own",
 			query: "country=KAZ&organization=CTED",
-			match: func(d search.Document) bool { return goldHas(d, "country", "KAZ") && goldHas(d, "organization", "CTED") },
+			match: func(d search.Document) bool {
+				return goldHas(d, "country", "KAZ") && goldHas(d, "organization", "CTED")
+			},
 			facet: map[string]func(search.Document) bool{
 				"country":      func(d search.Document) bool { return goldHas(d, "organization", "CTED") },
 				"organization": func(d search.Document) bool { return goldHas(d, "country", "KAZ") },
@@ -160,14 +162,18 @@ func TestRealIndexFacetCounts(t *testing.T) {
 					return goldHas(d, "year", "2019", "2021") && goldHas(d, "type", "report")
 				},
 				"year": func(d search.Document) bool { return goldHas(d, "resolution", r2178) && goldHas(d, "type", "report") },
-				"type": func(d search.Document) bool { return goldHas(d, "resolution", r2178) && goldHas(d, "year", "2019", "2021") },
+				"type": func(d search.Document) bool {
+					return goldHas(d, "resolution", r2178) && goldHas(d, "year", "2019", "2021")
+				},
 			}},
 		{name: "a date range narrows every facet",
 			query: "from=2019&to=2021-06",
 			match: func(d search.Document) bool { return goldInRange(d, "2019", "2021-06") }},
 		{name: "a query naming a resolution finds the documents citing it",
 			query: "q=" + url.QueryEscape("resolution 2178") + "&organization=CTED",
-			match: func(d search.Document) bool { return goldHas(d, "resolution", r2178) && goldHas(d, "organization", "CTED") },
+			match: func(d search.Document) bool {
+				return goldHas(d, "resolution", r2178) && goldHas(d, "organization", "CTED")
+			},
 			facet: map[string]func(search.Document) bool{
 				"organization": func(d search.Document) bool { return goldHas(d, "resolution", r2178) },
 			}},
