@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"dossier/internal/entity"
 	"dossier/internal/search"
@@ -298,7 +299,26 @@ func TestBrowserRealIndex(t *testing.T) {
 	}
 	screenshot("histogram-2019")
 
-	// 7. The same pages on a narrow screen, for people to look at; nothing
+	// 7. Keyboard: on a page without autofocus the first Tab reaches the skip
+	// link, which then shows; the histogram's bars are links a keyboard
+	// reaches, and focus on them is visible.
+	navigate("loading the entity page", chromedp.Navigate(base+entityURL("resolution", r2178)))
+	do("pressing Tab", chromedp.KeyEvent(kb.Tab))
+	if got := evalString(t, bctx, "document.activeElement.className"); got != "skip-link" {
+		t.Errorf("first Tab focuses %q, want the skip link", got)
+	}
+	if left := evalInt(t, bctx, "Math.round(document.activeElement.getBoundingClientRect().left)"); left < 0 {
+		t.Errorf("the focused skip link is off screen (left %d)", left)
+	}
+	screenshot("keyboard-skip-link")
+	navigate("back to the query", chromedp.Navigate(base+"/?q="+url.QueryEscape("resolution 2178")))
+	do("tabbing to a bar", chromedp.KeyEvent(kb.Tab), chromedp.Focus(css(`#years g.bar[data-year="2018"] a`)))
+	if evalInt(t, bctx, `document.activeElement.matches("#years g.bar a:focus-visible") ? 1 : 0`) != 1 {
+		t.Errorf("a histogram bar cannot take visible keyboard focus")
+	}
+	screenshot("keyboard-bar-focus")
+
+	// 8. The same pages on a narrow screen, for people to look at; nothing
 	// may be wider than the screen.
 	if err := chromedp.Do(bctx, chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile)); err != nil {
 		t.Fatal(err)
@@ -318,4 +338,22 @@ func TestBrowserRealIndex(t *testing.T) {
 		}
 		screenshot(p.name)
 	}
+}
+
+func evalString(t *testing.T, bctx context.Context, js string) string {
+	t.Helper()
+	v, err := chromedp.Run(bctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return v
+}
+
+func evalInt(t *testing.T, bctx context.Context, js string) int {
+	t.Helper()
+	v, err := chromedp.Run(bctx, chromedp.Evaluate[int](js))
+	if err != nil {
+		t.Fatalf("evaluating %s: %v", js, err)
+	}
+	return v
 }

@@ -1,15 +1,10 @@
 package server
 
 import (
-	"context"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -21,45 +16,9 @@ const chromiumPath = "/usr/bin/chromium"
 // search, filter by a facet, open a document. It covers what the handler tests
 // cannot: that the form, the checkboxes and the links work together in a browser.
 func TestBrowser(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skipf("no Chromium at %s (CI must have it: .ci/run installs it)", chromiumPath)
-		}
-		t.Fatalf("CI is set but Chromium is missing: %v", err)
-	}
-	if testing.Short() {
-		t.Skip("browser test skipped in -short mode")
-	}
-
+	bctx := newBrowser(t)
 	f := newFake(t)
-	ts := httptest.NewUnstartedServer(newTestServer(t, f).Handler())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts.Listener = ln
-	ts.Start()
-	defer ts.Close()
-
-	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
-	defer cancel()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
-	defer cancelBrowser()
+	base := serveLoopback(t, newTestServer(t, f).Handler())
 
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	// navigate runs steps that load a new page (a submit, a link) and waits for
@@ -105,7 +64,7 @@ func TestBrowser(t *testing.T) {
 	countHits := `document.querySelectorAll("ol.hits li.hit").length`
 
 	// 1. Load the search page, type a query, submit.
-	navigate("loading /", chromedp.Navigate(ts.URL+"/"))
+	navigate("loading /", chromedp.Navigate(base+"/"))
 	if title, err := chromedp.Run(bctx, chromedp.Title()); err != nil || !strings.Contains(title, "Dossier") {
 		t.Errorf("page title = %q, %v", title, err)
 	}
@@ -155,7 +114,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// 4. Removing the filter through its chip drops it from the URL.
-	navigate("back to the filtered search", chromedp.Navigate(ts.URL+"/?q=terrorist&country=KGZ"))
+	navigate("back to the filtered search", chromedp.Navigate(base+"/?q=terrorist&country=KGZ"))
 	navigate("removing the chip", chromedp.Click(css("ul.chips a.chip")))
 	if q := location().Query(); q.Has("country") || q.Get("q") != "terrorist" {
 		t.Errorf("URL query after removing the chip = %v", q)
@@ -165,7 +124,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := chromedp.Call(bctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 		t.Fatalf("disabling JavaScript: %v", err)
 	}
-	navigate("loading without JavaScript", chromedp.Navigate(ts.URL+"/?q=terrorist"))
+	navigate("loading without JavaScript", chromedp.Navigate(base+"/?q=terrorist"))
 	if err := chromedp.Do(bctx, chromedp.Click(css(box))); err != nil {
 		t.Fatal(err)
 	}
