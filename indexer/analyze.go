@@ -145,6 +145,8 @@ func documentDate(doc *parse.Document) string {
 	return entity.DocumentDate(doc.Body)
 }
 
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
 // maxRunBytes bounds a run of text without a break. No word is that long; such
 // runs are encoded data (base64, hex dumps, minified scripts), and the index
 // pays dearly for them: one 32 MiB word took Bleve over a minute and 4 GiB.
@@ -177,12 +179,20 @@ func shortenRuns(s string, max int) (string, int) {
 		}
 		start = -1
 	}
-	for i, r := range s {
-		if unicode.IsSpace(r) || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		brk, n := asciiSpace[c], 1
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, n = utf8.DecodeRuneInString(s[i:])
+			brk = unicode.IsSpace(r) || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar)
+		}
+		if brk {
 			end(i)
 		} else if start < 0 {
 			start = i
 		}
+		i += n
 	}
 	end(len(s))
 	if cut == 0 {

@@ -2,9 +2,11 @@ package pdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -545,4 +547,139 @@ func BenchmarkParse(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestOpenRepairs: damage that tolerant readers (Acrobat, pdf.js) accept, and
+// that the library alone refuses, hangs on or panics on.
+func TestOpenRepairs(t *testing.T) {
+	good := generated(false)
+	startxref := func(b []byte) string {
+		f := strings.Fields(string(b[bytes.LastIndex(b, []byte("startxref")):]))
+		return f[1]
+	}
+	selfPrev := bytes.Replace(good, []byte("trailer\n<< "), []byte("trailer\n<< /Prev "+startxref(good)+" "), 1)
+	// The page tree lists itself in place of its second page (same length, so
+	// no offset moves): the first page must be read once.
+	cyclic := bytes.Replace(good, []byte("/Kids [5 0 R 7 0 R]"), []byte("/Kids [5 0 R 2 0 R]"), 1)
+	if bytes.Equal(cyclic, good) {
+		t.Fatal("the page tree of the generated PDF is not where this test expects it")
+	}
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string // the body must hold this exactly once
+	}{
+		{"xref /Prev points to itself", selfPrev, "Workshop on countering"},
+		{"cyclic /Kids", cyclic, "Workshop on countering"},
+		{"200 newlines after %%EOF", append(bytes.Clone(good), bytes.Repeat([]byte("\n"), 200)...), "Workshop on countering"},
+		{"junk after %%EOF", append(bytes.Clone(good), "\x00garbage\xff"...), "Workshop on countering"},
+		{"junk before the header", append([]byte("Content-Type: application/pdf\r\n\r\n"), good...), "Workshop on countering"},
+		{"PDF 2.0 header", append([]byte("%PDF-2.0"), good[8:]...), "Workshop on countering"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			doc, err := parse.Safe(context.Background(), Parser{}, tc.data, 10*time.Second)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if n := strings.Count(doc.Body, tc.want); n != 1 {
+				t.Errorf("body holds %q %d times, want once:\n%s", tc.want, n, doc.Body)
+			}
+		})
+	}
+}
+
+func TestOpenReasons(t *testing.T) {
+	good := generated(false)
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"truncated at half", good[:len(good)/2], "truncated or damaged file"},
+		{"not a PDF", []byte("<html><body>Access denied</body></html>"), `not a PDF: no %PDF- header (the file starts "<html>`},
+		{"header after 1 KiB of junk", append(bytes.Repeat([]byte("junk "), 300), good...), "not a PDF: junk before the header"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parser{}.Parse(context.Background(), tc.data)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Parse error = %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestEncryptionReasons(t *testing.T) {
+	salt := []byte("saltsalt")
+	open := append(hash2B(nil, salt, nil), salt...)
+	locked := append(hash2B([]byte("secret"), salt, nil), salt...)
+	dict := func(u []byte) []byte {
+		return fmt.Appendf(nil, "trailer << /Encrypt 9 0 R >>\n9 0 obj\n<< /Filter /Standard /V 5 /R 6 /Length 256 /U <%x> >>\nendobj\n", append(u, make([]byte, 8)...))
+	}
+	encErr := errors.New("malformed PDF: 256-bit encryption key")
+	for _, tc := range []struct {
+		name string
+		err  error
+		data []byte
+		want string
+	}{
+		{"RC4 with a user password", lpdf.ErrInvalidPassword, nil, "encrypted PDF: needs a password"},
+		{"AES-256 with a user password", encErr, dict(locked), "encrypted PDF: needs a password (AES-256)"},
+		{"AES-256 owner password only", encErr, dict(open), "encrypted PDF (AES-256) that opens without a password: this encryption is not supported yet"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := explain(tc.err, tc.data); got.Error() != tc.want {
+				t.Errorf("explain = %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// A literal /U string reads the same as a hex one.
+	if got := literalString([]byte(`(a\(b\)\\\101\n)`)); string(got) != "a(b)\\A\n" {
+		t.Errorf("literalString = %q", got)
+	}
+}
+
+// TestFlateBomb: a page whose content stream inflates to gigabytes is skipped
+// quickly, with a warning, and the other pages are kept.
+func TestFlateBomb(t *testing.T) {
+	// Compress two MiB of NULs; after a sync flush the deflate blocks for the
+	// second are the same bytes for every further MiB of NULs, so repeat them.
+	var zeros bytes.Buffer
+	zw, _ := zlib.NewWriterLevel(&zeros, zlib.BestCompression)
+	block := make([]byte, 1<<20)
+	zw.Write(block)
+	zw.Flush()
+	mark := zeros.Len()
+	zw.Write(block)
+	zw.Flush()
+	seg := bytes.Clone(zeros.Bytes()[mark:])
+	n := 2
+	for ; n <= maxContentBytes>>20; n++ {
+		zeros.Write(seg)
+	}
+	zeros.Write([]byte{0x03, 0x00}) // an empty final block
+	zeros.Write([]byte{byte(n << 20 % 65521 >> 8), byte(n << 20 % 65521), 0, 1})
+	good := generated(false)
+	// Swap the second page's content stream (object 6) for the bomb, appended
+	// as an incremental update so that no offset moves.
+	var b bytes.Buffer
+	b.Write(good)
+	off := b.Len()
+	fmt.Fprintf(&b, "6 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n", zeros.Len())
+	b.Write(zeros.Bytes())
+	b.WriteString("\nendstream\nendobj\n")
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n6 1\n%010d 00000 n \ntrailer\n<< /Size 9 /Root 1 0 R /Info 8 0 R /Prev %s >>\nstartxref\n%d\n%%%%EOF\n",
+		off, strings.Fields(string(good[bytes.LastIndex(good, []byte("startxref")):]))[1], xref)
+	start := time.Now()
+	doc, err := parse.Safe(context.Background(), Parser{}, b.Bytes(), 20*time.Second)
+	if err != nil {
+		t.Fatalf("Parse: %v", err)
+	}
+	if !strings.Contains(doc.Body, "Workshop on countering") || strings.Contains(doc.Body, "UNODC") {
+		t.Errorf("body = %q, want page 1 only", doc.Body)
+	}
+	if w := doc.Meta["warning"]; !strings.Contains(w, "page 2") || !strings.Contains(w, "compression bomb") {
+		t.Errorf("warning = %q, want page 2 named as a compression bomb", w)
+	}
+	t.Logf("%d KiB of Flate, skipped in %v", zeros.Len()>>10, time.Since(start))
 }
