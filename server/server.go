@@ -1,6 +1,8 @@
 // Package server is Dossier's HTTP face: the JSON API of the contract in DESIGN.md
-// (/api/search, /api/documents/{id}, /api/mentions, /healthz) and the server-rendered
-// web page (search with facets, document and entity pages) built on it.
+// (/api/search, /api/documents/{id}, /api/mentions and its CSV export, /healthz,
+// reading lists) and the server-rendered web page built on it: search with facets
+// and a year histogram, document pages, and entity pages with a timeline, the
+// entities that appear alongside, and every mention.
 //
 // The server owns no index. It depends on the Searcher interface it declares, so the
 // command wires in the real *search.Index and the tests a fake. Handlers are thin:
@@ -8,6 +10,9 @@
 // searcher answers, and the same result is written as JSON or rendered through a
 // typed view model into an embedded html/template (pages.go). Every error a handler
 // returns goes to one place, handleError, which picks the status and the shape.
+//
+// The server reads no files of its own either: a document's original file comes
+// through the Originals hook, asked only for the path stored with the document.
 package server
 
 import (
