@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
 	gocmp "github.com/google/go-cmp/cmp"
 
 	"dossier/internal/entity"
@@ -504,5 +505,181 @@ func TestRealIndexOriginal(t *testing.T) {
 		if href := page.Find("a.original").AttrOr("href", ""); href != documentURL(d.ID)+"/original" {
 			t.Errorf("document page links the original as %q", href)
 		}
+	}
+}
+
+func TestRealIndexEntityPage(t *testing.T) {
+	srv, docs := realServer(t)
+	h := srv.Handler()
+	byID := map[string]search.Document{}
+	for _, d := range docs {
+		byID[d.ID] = d
+	}
+	for _, e := range [][2]string{{"resolution", "S/RES/2178 (2014)"}, {"organization", "CTED"}, {"country", "KGZ"}} {
+		kind, id := e[0], e[1]
+		t.Run(kind+" "+id, func(t *testing.T) {
+			d := getHTML(t, h, entityURL(kind, id)+"?size=100", http.StatusOK)
+			gm := goldMentions(docs, kind, id)
+			inDocs := map[string]bool{}
+			years := map[string]int{}
+			for _, m := range gm {
+				inDocs[m.DocID] = true
+				years[byID[m.DocID].Date[:4]]++
+			}
+			if got := d.Find(".total-mentions").Text(); got != strconv.Itoa(len(gm)) {
+				t.Errorf("mentions = %s, want %d", got, len(gm))
+			}
+			if got := d.Find(".total-documents").Text(); got != strconv.Itoa(len(inDocs)) {
+				t.Errorf("documents = %s, want %d", got, len(inDocs))
+			}
+
+			// The timeline: a bar per year, empty years included, with the
+			// gold counts; the table alternative lists the years with any.
+			gotYears := map[string]int{}
+			bars := d.Find("#timeline svg g.bar")
+			bars.Each(func(_ int, s *goquery.Selection) {
+				gotYears[s.AttrOr("data-year", "")] = mustAtoi(t, s.AttrOr("data-count", ""))
+			})
+			first, last := slices.Min(slices.Collect(maps.Keys(years))), slices.Max(slices.Collect(maps.Keys(years)))
+			if n := bars.Length(); n != mustAtoi(t, last)-mustAtoi(t, first)+1 {
+				t.Errorf("%d bars, want one per year from %s to %s", n, first, last)
+			}
+			for y, n := range gotYears {
+				if n != years[y] {
+					t.Errorf("bar %s = %d, want %d", y, n, years[y])
+				}
+			}
+			svg := d.Find("#timeline svg")
+			if svg.AttrOr("role", "") != "img" || svg.Find("title").First().Text() == "" || !strings.Contains(svg.Find("desc").Text(), first) {
+				t.Errorf("timeline SVG lacks role, title or desc")
+			}
+			if n := d.Find("#timeline table tbody tr").Length(); n != len(years) {
+				t.Errorf("timeline table has %d rows, want %d", n, len(years))
+			}
+
+			// Every mention, marked in its context, in the gold order.
+			var got []goldMention
+			d.Find("ol.mentions li.mention").Each(func(i int, s *goquery.Selection) {
+				if i >= len(gm) {
+					return
+				}
+				g := gm[i]
+				href := s.Find(".mention-doc a").AttrOr("href", "")
+				got = append(got, goldMention{strings.TrimPrefix(href, "/documents/"), g.Start, g.End})
+				if mark, want := s.Find("blockquote mark").Text(), collapseSpace(byID[g.DocID].Body[g.Start:g.End]); mark != want {
+					t.Errorf("mention %d: marked %q, want %q", i+1, mark, want)
+				}
+			})
+			if diff := gocmp.Diff(gm, got); diff != "" {
+				t.Errorf("mentions (-want +got):\n%s", diff)
+			}
+
+			// Co-occurring entities: the gold counts over the documents that
+			// mention this one, the entity itself left out, the most shared first.
+			for _, k := range []string{"resolution", "organization", "country"} {
+				gold := goldCounts(docs, k, func(doc search.Document) bool { return inDocs[doc.ID] })
+				if k == kind {
+					delete(gold, id)
+				}
+				items := d.Find("#co-" + k + " li")
+				if items.Length() != min(coOccurringTop, len(gold)) {
+					t.Errorf("%s: %d listed, want %d", k, items.Length(), min(coOccurringTop, len(gold)))
+				}
+				prev := 1 << 30
+				items.Each(func(_ int, s *goquery.Selection) {
+					a := s.Find("a").First()
+					oid, err := url.PathUnescape(strings.TrimPrefix(a.AttrOr("href", ""), "/entities/"+k+"/"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					n := mustAtoi(t, strings.Fields(s.Find(".count").Text())[0])
+					if n != gold[oid] || n > prev {
+						t.Errorf("%s %s: %d shared documents, want %d, in descending order", k, oid, n, gold[oid])
+					}
+					prev = n
+				})
+			}
+
+			want := "/api/mentions?" + url.Values{"kind": {kind}, "id": {id}, "format": {"csv"}}.Encode()
+			if got := d.Find("a.download").AttrOr("href", ""); got != want {
+				t.Errorf("CSV link = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestRealIndexSearchPage(t *testing.T) {
+	srv, docs := realServer(t)
+	h := srv.Handler()
+	d := getHTML(t, h, "/?sort=date&size=100", http.StatusOK)
+	hits := d.Find("ol.hits li.hit")
+	if hits.Length() != len(docs) {
+		t.Fatalf("%d hits, want %d", hits.Length(), len(docs))
+	}
+	byDate := slices.Clone(docs)
+	slices.SortFunc(byDate, func(a, b search.Document) int { return cmp.Compare(a.Date, b.Date) })
+	hits.Each(func(i int, s *goquery.Selection) {
+		doc := byDate[i]
+		n := 0
+		for _, k := range []string{"resolution", "organization", "country"} {
+			n += len(goldIDs(doc, k))
+		}
+		chips := s.Find("a.entity-chip")
+		if chips.Length() != min(n, maxHitChips) {
+			t.Errorf("%s: %d chips, want %d", doc.ID, chips.Length(), min(n, maxHitChips))
+		}
+		more := s.Find(".entity-chips a.more")
+		if n > maxHitChips {
+			if !strings.HasPrefix(more.Text(), "+"+strconv.Itoa(n-maxHitChips)+" more") || more.AttrOr("href", "") != documentURL(doc.ID)+"#entities" {
+				t.Errorf("%s: more = %q -> %q, want +%d", doc.ID, more.Text(), more.AttrOr("href", ""), n-maxHitChips)
+			}
+		} else if more.Length() != 0 {
+			t.Errorf("%s: a +more chip with only %d entities", doc.ID, n)
+		}
+		chips.Each(func(_ int, c *goquery.Selection) {
+			if !strings.HasPrefix(c.AttrOr("href", ""), "/entities/") {
+				t.Errorf("chip links %q", c.AttrOr("href", ""))
+			}
+		})
+	})
+
+	// The year histogram: a bar per year of the collection's span, with the
+	// gold counts, each bar with a count a link narrowing to its year.
+	years := goldCounts(docs, "year", func(search.Document) bool { return true })
+	d.Find("#years svg g.bar").Each(func(_ int, s *goquery.Selection) {
+		y := s.AttrOr("data-year", "")
+		if n := mustAtoi(t, s.AttrOr("data-count", "")); n != years[y] {
+			t.Errorf("year %s: %d, want %d", y, n, years[y])
+		}
+		href := s.Find("a").AttrOr("href", "")
+		if years[y] > 0 && href != "/?size=100&sort=date&year="+y {
+			t.Errorf("year %s links %q", y, href)
+		}
+		if years[y] == 0 && href != "" {
+			t.Errorf("empty year %s links %q", y, href)
+		}
+	})
+
+	// The search tips, the date fields and both sort directions are on the page.
+	if d.Find("details.search-tips summary").Text() != "Search tips" {
+		t.Errorf("no search tips")
+	}
+	for _, tip := range []string{`"foreign terrorist fighters"`, "+Kyrgyzstan -workshop", "title:report", "terorism~", "biometr*", "resolution 1373"} {
+		found := false
+		d.Find("details.search-tips code").Each(func(_ int, s *goquery.Selection) { found = found || s.Text() == tip })
+		if !found {
+			t.Errorf("search tips lack %q", tip)
+		}
+	}
+	for _, sel := range []string{`input#from[name=from]`, `input#to[name=to]`, `label[for=from]`, `label[for=to]`,
+		`select#sort option[value=relevance]`, `select#sort option[value="-date"]`, `select#sort option[value=date][selected]`} {
+		if d.Find(sel).Length() != 1 {
+			t.Errorf("no %s", sel)
+		}
+	}
+	// A malformed query is a clear 400 page, not a 500.
+	bad := getHTML(t, h, "/?q="+url.QueryEscape(`title:"unclosed`), http.StatusBadRequest)
+	if !strings.Contains(bad.Find(".error-message").Text(), "bad query") {
+		t.Errorf("bad query message = %q", bad.Find(".error-message").Text())
 	}
 }
