@@ -93,6 +93,17 @@ func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*sea
 	if err != nil {
 		return nil, err
 	}
+	if len(doc.Body) > MaxTextBytes {
+		// A parser's own cap may be higher, or absent.
+		doc.Body = cutBody(doc.Body, MaxTextBytes)
+		if doc.Meta == nil {
+			doc.Meta = map[string]string{}
+		}
+		if doc.Meta["truncated"] != "true" {
+			doc.Meta["truncated"] = "true"
+			addWarning(doc, fmt.Sprintf("truncated: the text is over %d MiB; the first %d MiB are indexed", MaxTextBytes>>20, MaxTextBytes>>20))
+		}
+	}
 	if body, n := shortenRuns(doc.Body, maxRunBytes); n > 0 {
 		doc.Body = body
 		if doc.Meta == nil {
@@ -102,10 +113,7 @@ func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*sea
 		if n == 1 {
 			w = fmt.Sprintf("a run of text over %d KiB without a space (encoded data?) was cut short", maxRunBytes>>10)
 		}
-		if doc.Meta["warning"] != "" {
-			w = doc.Meta["warning"] + "; " + w
-		}
-		doc.Meta["warning"] = w
+		addWarning(doc, w)
 	}
 	mentions := entity.Extract(doc.Body)
 	date := documentDate(doc)
@@ -200,4 +208,36 @@ func shortenRuns(s string, max int) (string, int) {
 	}
 	b.WriteString(s[last:])
 	return b.String(), cut
+}
+
+// addWarning adds w to the document's Meta["warning"].
+func addWarning(doc *parse.Document, w string) {
+	if doc.Meta == nil {
+		doc.Meta = map[string]string{}
+	}
+	if old := doc.Meta["warning"]; old != "" {
+		w = old + "; " + w
+	}
+	doc.Meta["warning"] = w
+}
+
+// cutBody cuts s to at most n bytes, at the last line end in the final
+// quarter when there is one, else at a character boundary.
+func cutBody(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	if i := strings.LastIndexByte(s, '\n'); i > n*3/4 {
+		return s[:i]
+	}
+	for i := len(s) - 1; i >= 0 && i >= len(s)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(s[i]) {
+			if !utf8.FullRuneInString(s[i:]) {
+				s = s[:i]
+			}
+			break
+		}
+	}
+	return s
 }

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"dossier/indexer"
 	"dossier/internal/search"
@@ -128,13 +129,16 @@ func (r *badRun) jsonRoundTrips() {
 	if err := json.Unmarshal(b, &back); err != nil {
 		r.t.Fatalf("json.Unmarshal(%s): %v", b, err)
 	}
-	if diff := cmp.Diff(*r.sum, back); diff != "" {
+	if diff := cmp.Diff(*r.sum, back, cmpopts.EquateEmpty()); diff != "" {
 		r.t.Errorf("summary changed through JSON (-before +after):\n%s", diff)
 	}
-	for _, key := range []string{`"indexed":`, `"unchanged":`, `"removed":`, `"failed":[`, `"warnings":[`, `"took_ms":`} {
+	for _, key := range []string{`"indexed":`, `"unchanged":`, `"removed":`, `"failed":[`, `"took_ms":`} {
 		if !bytes.Contains(b, []byte(key)) {
 			r.t.Errorf("summary JSON %s lacks %s", b, key)
 		}
+	}
+	if len(r.sum.Warnings) > 0 && !bytes.Contains(b, []byte(`"warnings":[{"path":`)) {
+		r.t.Errorf("summary JSON %s lacks the warnings", b)
 	}
 }
 
@@ -762,6 +766,18 @@ func textCases(t *testing.T) []badCase {
 					}
 				}
 			}},
+		{name: "html with a 10 MB inline image before the text", file: "saved-page.html", find: "bandicoot",
+			setup: func(t *testing.T, docs string) {
+				// What "save page as a single file" writes: images as data:
+				// URIs, often ahead of the article.
+				writeBig(t, filepath.Join(docs, "saved-page.html"), `<html><head><title>Saved page</title></head><body><img src="data:image/png;base64,`, "QUJD", 10<<20)
+				f, err := os.OpenFile(filepath.Join(docs, "saved-page.html"), os.O_APPEND|os.O_WRONLY, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				f.WriteString(`"><article><p>The bandicoot survey.</p></article></body></html>`)
+				f.Close()
+			}},
 		{name: "long text without spaces (Chinese)", file: "cjk.txt", data: []byte("安全理事会报告\n\n" + strings.Repeat("安全理事会第1373号决议要求各国防止和制止资助恐怖主义行为。", 400) + "\n"),
 			check: func(t *testing.T, r *badRun) {
 				// Han text has no spaces at all; it is not encoded data.
@@ -1074,6 +1090,37 @@ func TestHugeTextFile(t *testing.T) {
 	// some 30 times its size in extraction and indexing.
 	if limit := uint64(128 << 20); maxHeap-before.HeapInuse > limit {
 		t.Errorf("heap grew by %d MiB, want under %d MiB", (maxHeap-before.HeapInuse)>>20, limit>>20)
+	}
+}
+
+// TestTextOverHashLimit: a text file longer than MaxFileBytes is hashed up to
+// it (and by its size past it): its id is stable, so a re-run skips it, and a
+// change in length is seen.
+func TestTextOverHashLimit(t *testing.T) {
+	e := newEnv(t)
+	p := filepath.Join(e.docs, "log.txt")
+	writeBig(t, p, "Export log\n\nThe numbat export.\n", "A line of the export log.\n", 2<<20)
+	opts := indexer.Options{MaxFileBytes: 1 << 20, MaxTextBytes: 256 << 10}
+	r := runBadWith(e, 30*time.Second, opts)
+	if r.sum.Indexed != 4 || len(r.sum.Failed) != 0 {
+		t.Fatalf("first run = %+v, want 4 indexed", r.sum)
+	}
+	if got := r.warning("log.txt"); !strings.Contains(got, "truncated") || strings.Contains(got, "changed") {
+		t.Errorf("warning = %q, want truncated only", got)
+	}
+	if sum := runBadWith(e, 30*time.Second, opts).sum; sum.Unchanged != 4 {
+		t.Errorf("second run = %+v, want 4 unchanged", sum)
+	}
+	f, err := os.OpenFile(p, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString("One more line.\n")
+	f.Close()
+	later := time.Now().Add(2 * time.Second)
+	os.Chtimes(p, later, later)
+	if sum := runBadWith(e, 30*time.Second, opts).sum; sum.Indexed != 1 {
+		t.Errorf("run after an append = %+v, want log.txt indexed again", sum)
 	}
 }
 

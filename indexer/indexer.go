@@ -151,14 +151,15 @@ type Warning struct {
 	Warning string `json:"warning"`
 }
 
-// Summary is the outcome of a run, in the contract's JSON shape; Warnings
-// extends it.
+// Summary is the outcome of a run, in the contract's JSON shape. Warnings
+// extends it, and is left out when there are none, so that a run without
+// caveats prints exactly the contract's keys.
 type Summary struct {
 	Indexed   int       `json:"indexed"`
 	Unchanged int       `json:"unchanged"`
 	Removed   int       `json:"removed"`
 	Failed    []Failure `json:"failed"`
-	Warnings  []Warning `json:"warnings"`
+	Warnings  []Warning `json:"warnings,omitempty"`
 	TookMS    int64     `json:"took_ms"`
 }
 
@@ -443,12 +444,22 @@ func (in *Indexer) process(ctx context.Context, j job, known map[string]Entry, c
 	// A text or HTML file cut short is still a document; a PDF, whose
 	// cross-reference table is at the end, is not.
 	keep := in.opts.MaxFileBytes
-	if f := formatOf(j.rel); f == "text" || f == "html" {
+	switch formatOf(j.rel) {
+	case "text":
 		keep = in.opts.MaxTextBytes
-	} else if j.size > in.opts.MaxFileBytes {
+	case "html":
+		// Markup, inline styles and scripts, and images saved into the page
+		// as data: URIs come before and around the text: read more of a page,
+		// and let Analyze cap the text it yields.
+		keep = 4 * in.opts.MaxTextBytes
+	default:
+		if j.size <= in.opts.MaxFileBytes {
+			break
+		}
 		out.err = fmt.Errorf("file is %d MiB; the limit is %d MiB", j.size>>20, in.opts.MaxFileBytes>>20)
 		return out
 	}
+	keep = min(keep, in.opts.MaxFileBytes)
 	f, err := readStable(j.src, j.rel, keep, in.opts.MaxFileBytes)
 	if err != nil {
 		out.err = err
@@ -516,8 +527,9 @@ func readStable(src Source, name string, keep, limit int64) (fileRead, error) {
 	return f, err
 }
 
-// readOnce reads a file, keeping its first keep bytes and hashing all of it.
-// A file whose whole content must be kept (keep >= limit) fails past limit.
+// readOnce reads a file, keeping its first keep bytes and hashing up to limit
+// bytes of it (and, past that, its size). A file whose whole content must be
+// kept (keep >= limit) fails past limit.
 func readOnce(src Source, name string, keep, limit int64) (fileRead, error) {
 	file, err := src.open(name)
 	if err != nil {
@@ -533,11 +545,7 @@ func readOnce(src Source, name string, keep, limit int64) (fileRead, error) {
 	}
 	h := sha256.New()
 	buf := bytes.NewBuffer(make([]byte, 0, min(before.Size(), keep)+bytes.MinRead))
-	var rd io.Reader = file
-	if keep >= limit {
-		rd = io.LimitReader(file, limit+1)
-	}
-	n, err := io.Copy(io.MultiWriter(h, &prefixWriter{buf: buf, n: keep}), rd)
+	n, err := io.Copy(io.MultiWriter(h, &prefixWriter{buf: buf, n: keep}), io.LimitReader(file, limit+1))
 	if err != nil {
 		return fileRead{}, fmt.Errorf("read: %w", err)
 	}
@@ -548,13 +556,19 @@ func readOnce(src Source, name string, keep, limit int64) (fileRead, error) {
 	if err != nil {
 		return fileRead{}, fmt.Errorf("read: %w", err)
 	}
+	whole := n <= limit
+	if !whole {
+		// Not read to the end: its size stands in for the rest.
+		fmt.Fprintf(h, "\x00size=%d", after.Size())
+		n = after.Size()
+	}
 	sum := h.Sum(nil)
 	r := fileRead{
 		data:      buf.Bytes(),
 		id:        hex.EncodeToString(sum[:8]),
 		size:      n,
 		truncated: n > keep,
-		moving:    after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) || n != after.Size(),
+		moving:    after.Size() != before.Size() || !after.ModTime().Equal(before.ModTime()) || whole && n != after.Size(),
 	}
 	if !after.ModTime().IsZero() {
 		r.modTime = after.ModTime().UnixNano()

@@ -35,17 +35,37 @@ func open(data []byte) (*lpdf.Reader, error) {
 		}
 		return nil, fmt.Errorf("not a PDF: no %%PDF- header (the file starts %q)", head(data))
 	}
-	data = breakXrefLoops(data[i:])
+	r, err := openAt(data[i:])
+	if err != nil && i >= len("%PDF-1.7\n") {
+		// Most files with bytes before the header count their offsets from
+		// the header; some count them from the start of the file. For those,
+		// keep every byte where it is and turn the junk into a header and
+		// white space.
+		shifted := bytes.Clone(data)
+		n := copy(shifted, "%PDF-1.7\n")
+		for k := n; k < i; k++ {
+			shifted[k] = ' '
+		}
+		if r2, err2 := openAt(shifted); err2 == nil {
+			return r2, nil
+		}
+	}
+	if err != nil {
+		return nil, explain(err, data[i:])
+	}
+	return r, nil
+}
+
+// openAt opens data that starts with the header.
+func openAt(data []byte) (*lpdf.Reader, error) {
+	data = breakXrefLoops(data)
 	r, err := lpdf.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if fixed, ok := normalize(data); ok {
 			r, err = lpdf.NewReader(bytes.NewReader(fixed), int64(len(fixed)))
 		}
 	}
-	if err != nil {
-		return nil, explain(err, data)
-	}
-	return r, nil
+	return r, err
 }
 
 // head is the start of data for a message, cut at the first line end.

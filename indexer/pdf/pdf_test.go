@@ -10,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -574,6 +576,7 @@ func TestOpenRepairs(t *testing.T) {
 		{"200 newlines after %%EOF", append(bytes.Clone(good), bytes.Repeat([]byte("\n"), 200)...), "Workshop on countering"},
 		{"junk after %%EOF", append(bytes.Clone(good), "\x00garbage\xff"...), "Workshop on countering"},
 		{"junk before the header", append([]byte("Content-Type: application/pdf\r\n\r\n"), good...), "Workshop on countering"},
+		{"junk before the header, offsets from the file start", shiftOffsets(append([]byte("From: archive@example.org\n\n"), good...), 27), "Workshop on countering"},
 		{"PDF 2.0 header", append([]byte("%PDF-2.0"), good[8:]...), "Workshop on countering"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -586,6 +589,19 @@ func TestOpenRepairs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// shiftOffsets adds by to every offset in a PDF's cross-reference table and
+// startxref: the file then counts offsets from its first byte, not its header.
+func shiftOffsets(data []byte, by int) []byte {
+	data = regexp.MustCompile(`(?m)^(\d{10}) 00000 n`).ReplaceAllFunc(data, func(m []byte) []byte {
+		n, _ := strconv.Atoi(string(m[:10]))
+		return fmt.Appendf(nil, "%010d 00000 n", n+by)
+	})
+	i := bytes.LastIndex(data, []byte("startxref\n"))
+	f := strings.Fields(string(data[i:]))
+	n, _ := strconv.Atoi(f[1])
+	return append(data[:i], fmt.Sprintf("startxref\n%d\n%%%%EOF\n", n+by)...)
 }
 
 func TestOpenReasons(t *testing.T) {
