@@ -485,6 +485,9 @@ func TestEntityPage(t *testing.T) {
 	if got := d.Find(`.pager a[rel=next]`).AttrOr("href", ""); got != "/entities/country/KAZ?page=2&size=1" {
 		t.Errorf("next = %q", got)
 	}
+	if got := d.Find(`.pager span`).Text(); got != "Page 1 of 2" {
+		t.Errorf("pager = %q", got)
+	}
 	// Dates are not a facet: no search link.
 	d = getHTML(t, h, "/entities/date/2019-12-03%2F2019-12-05", http.StatusOK)
 	if d.Find(`a[href^="/?"]`).Length() != 0 {

@@ -157,10 +157,24 @@ func chipLabel(e search.Entity) string {
 // maxHitChips is how many entity chips a hit shows before "+N more".
 const maxHitChips = 6
 
-// hitChips picks up to maxHitChips of a hit's entities, taking the kinds in
-// turn (a resolution, an organization, a country, then the next of each), so
-// a document citing ten resolutions still shows where and who.
-func hitChips(es []search.Entity) (chips []entityChip, more int) {
+// hitChips picks up to maxHitChips of a hit's entities: first those the
+// search asked for (preferred), then the kinds in turn (a resolution, an
+// organization, a country, then the next of each), so a document citing ten
+// resolutions still shows where and who.
+func hitChips(es []search.Entity, preferred func(search.Entity) bool) (chips []entityChip, more int) {
+	es = slices.Clone(es)
+	if preferred != nil {
+		slices.SortStableFunc(es, func(a, b search.Entity) int {
+			pa, pb := preferred(a), preferred(b)
+			switch {
+			case pa && !pb:
+				return -1
+			case pb && !pa:
+				return 1
+			}
+			return 0
+		})
+	}
 	byKind := map[string][]search.Entity{}
 	var kinds []string
 	for _, e := range es {
@@ -272,8 +286,9 @@ func buildSearchView(req search.Request, res *search.Result) searchView {
 		v.ClearURL = searchURL(clear)
 	}
 
+	asked := askedEntities(req)
 	for _, h := range res.Hits {
-		chips, more := hitChips(h.Entities)
+		chips, more := hitChips(h.Entities, asked)
 		v.Hits = append(v.Hits, hitView{
 			Entities: chips,
 			More:     more,
@@ -303,6 +318,18 @@ func buildSearchView(req search.Request, res *search.Result) searchView {
 		v.NextURL = searchURL(withPage(state, req.Page+1))
 	}
 	return v
+}
+
+// askedEntities reports whether the search asked for an entity: a filter in
+// force, or the resolution the query names the way a person types it.
+func askedEntities(req search.Request) func(search.Entity) bool {
+	res, isRes := "", false
+	if req.Query != "" {
+		res, isRes = entity.Canonical(entity.Resolution, req.Query)
+	}
+	return func(e search.Entity) bool {
+		return slices.Contains(req.Filters[e.Kind], e.ID) || (isRes && e.Kind == entity.Resolution && e.ID == res)
+	}
 }
 
 // searchYearChart is the histogram of the result over years, from the year
@@ -510,6 +537,7 @@ type entityView struct {
 	CoOccurring []entityGroup
 	Mentions    []mentionView
 	First, Last int
+	Page, Pages int
 	PrevURL     string
 	NextURL     string
 }
@@ -598,10 +626,12 @@ func buildEntityView(req search.MentionsRequest, res *search.MentionsResult) ent
 		}
 		return u
 	}
+	v.Page = req.Page
+	v.Pages = min((res.Total+req.Size-1)/req.Size, maxOffset/req.Size)
 	if req.Page > 1 {
 		v.PrevURL = page(req.Page - 1)
 	}
-	if req.Page*req.Size < res.Total && req.Page < maxOffset/req.Size {
+	if req.Page < v.Pages {
 		v.NextURL = page(req.Page + 1)
 	}
 	return v

@@ -105,7 +105,7 @@ func TestHitChips(t *testing.T) {
 		search.Entity{Kind: "country", ID: "KGZ", Label: "Kyrgyzstan"},
 		search.Entity{Kind: "country", ID: "KAZ", Label: "Kazakhstan"},
 	)
-	chips, more := hitChips(es)
+	chips, more := hitChips(es, nil)
 	var got []string
 	for _, c := range chips {
 		got = append(got, c.Kind+":"+c.Label)
@@ -121,7 +121,17 @@ func TestHitChips(t *testing.T) {
 	if chips[0].Href != "/entities/resolution/R0" {
 		t.Errorf("href = %q", chips[0].Href)
 	}
-	if chips, more := hitChips(es[5:7]); len(chips) != 2 || more != 0 {
+	// What the search asked for comes first.
+	asked := askedEntities(search.Request{Filters: map[string][]string{"country": {"KAZ"}, "resolution": {"R4"}}})
+	chips, _ = hitChips(es, asked)
+	if chips[0].Label != "R4" || chips[1].Label != "Kazakhstan" {
+		t.Errorf("chips with filters R4 and KAZ start %v", chips[:2])
+	}
+	asked = askedEntities(search.Request{Query: "UNSCR 2178"})
+	if !asked(search.Entity{Kind: "resolution", ID: "S/RES/2178 (2014)"}) || asked(search.Entity{Kind: "resolution", ID: "S/RES/1373 (2001)"}) {
+		t.Errorf("a query naming resolution 2178 does not prefer it alone")
+	}
+	if chips, more := hitChips(es[5:7], nil); len(chips) != 2 || more != 0 {
 		t.Errorf("two entities: %d chips, %d more", len(chips), more)
 	}
 }
