@@ -86,7 +86,7 @@ func TestListsBrowser(t *testing.T) {
 	}
 	count := func(sel string) int {
 		t.Helper()
-		n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll(`+jsString(sel)+`).length`))
+		n, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll(`+listJSString(sel)+`).length`))
 		if err != nil {
 			t.Fatalf("counting %s: %v", sel, err)
 		}
@@ -144,7 +144,7 @@ func TestListsBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("fetching the RIS export: %v", err)
 	}
-	recs := readRIS(t, ris)
+	recs := listReadRIS(t, ris)
 	if len(recs) != 2 {
 		t.Fatalf("RIS export has %d records, want 2:\n%s", len(recs), ris)
 	}
@@ -154,6 +154,6 @@ func TestListsBrowser(t *testing.T) {
 }
 
 // jsString quotes s as a JavaScript string literal.
-func jsString(s string) string {
+func listJSString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s) + `"`
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -154,7 +153,7 @@ func (e *listEnv) add(listID, docID, note string, want int) lists.Item {
 	return it
 }
 
-func docIDs(l lists.List) []string {
+func listItemIDs(l lists.List) []string {
 	var ids []string
 	for _, it := range l.Items {
 		ids = append(ids, it.DocID)
@@ -206,11 +205,11 @@ func TestListsAPI(t *testing.T) {
 	}
 	e.json(http.MethodPatch, base+"/items/doc-rep", `{"position":0}`, http.StatusOK, &it)
 	e.json(http.MethodGet, base, "", http.StatusOK, &l)
-	if diff := cmp.Diff([]string{"doc-rep", "doc-kgz", "doc-kaz"}, docIDs(l)); diff != "" {
+	if diff := cmp.Diff([]string{"doc-rep", "doc-kgz", "doc-kaz"}, listItemIDs(l)); diff != "" {
 		t.Errorf("order after moving doc-rep to 0 (-want +got):\n%s", diff)
 	}
 	e.json(http.MethodPut, base+"/order", `{"doc_ids":["doc-kgz","doc-kaz","doc-rep"]}`, http.StatusOK, &l)
-	if diff := cmp.Diff([]string{"doc-kgz", "doc-kaz", "doc-rep"}, docIDs(l)); diff != "" {
+	if diff := cmp.Diff([]string{"doc-kgz", "doc-kaz", "doc-rep"}, listItemIDs(l)); diff != "" {
 		t.Errorf("order after PUT (-want +got):\n%s", diff)
 	}
 	e.json(http.MethodPatch, base, `{"name":"Kyrgyzstan visit"}`, http.StatusOK, &l)
@@ -247,7 +246,7 @@ func TestListsAPI(t *testing.T) {
 		t.Errorf("DELETE item: %d %s", rec.Code, rec.Body)
 	}
 	e.json(http.MethodGet, base, "", http.StatusOK, &l)
-	if diff := cmp.Diff([]string{"doc-kgz", "doc-rep"}, docIDs(l)); diff != "" {
+	if diff := cmp.Diff([]string{"doc-kgz", "doc-rep"}, listItemIDs(l)); diff != "" {
 		t.Errorf("after removing doc-kaz (-want +got):\n%s", diff)
 	}
 	if rec := e.do(http.MethodDelete, base, "", ""); rec.Code != http.StatusNoContent {
@@ -262,7 +261,7 @@ func TestListsAPI(t *testing.T) {
 
 // readRIS reads RIS records as tag -> values, by the specification: "XX  - value"
 // lines, TY opening a record and ER closing it.
-func readRIS(t *testing.T, data string) []map[string][]string {
+func listReadRIS(t *testing.T, data string) []map[string][]string {
 	t.Helper()
 	line := regexp.MustCompile(`^([A-Z][A-Z0-9])  - ?(.*)$`)
 	var recs []map[string][]string
@@ -296,16 +295,16 @@ func readRIS(t *testing.T, data string) []map[string][]string {
 	return recs
 }
 
-type bibEntry struct {
+type listBibEntry struct {
 	Type, Key string
 	Fields    map[string]string
 }
 
 // readBibTeX reads @type{key, name = {value} | macro, ...} entries, values
 // with balanced braces, outer braces dropped.
-func readBibTeX(t *testing.T, data string) []bibEntry {
+func listReadBibTeX(t *testing.T, data string) []listBibEntry {
 	t.Helper()
-	var out []bibEntry
+	var out []listBibEntry
 	s := data
 	for {
 		i := strings.IndexByte(s, '@')
@@ -318,7 +317,7 @@ func readBibTeX(t *testing.T, data string) []bibEntry {
 		if open < 0 || comma < open {
 			t.Fatalf("BibTeX: bad entry head near %.40q", s)
 		}
-		e := bibEntry{Type: strings.TrimSpace(s[:open]), Key: strings.TrimSpace(s[open+1 : comma]), Fields: map[string]string{}}
+		e := listBibEntry{Type: strings.TrimSpace(s[:open]), Key: strings.TrimSpace(s[open+1 : comma]), Fields: map[string]string{}}
 		s = s[comma+1:]
 		for {
 			s = strings.TrimLeft(s, " \t\r\n,")
@@ -385,7 +384,7 @@ func TestListsExportsParseBack(t *testing.T) {
 	}
 
 	t.Run("ris", func(t *testing.T) {
-		recs := readRIS(t, export("ris", "application/x-research-info-systems", "ris"))
+		recs := listReadRIS(t, export("ris", "application/x-research-info-systems", "ris"))
 		if len(recs) != 3 {
 			t.Fatalf("%d RIS records, want 3", len(recs))
 		}
@@ -406,7 +405,7 @@ func TestListsExportsParseBack(t *testing.T) {
 		}
 	})
 	t.Run("bibtex", func(t *testing.T) {
-		es := readBibTeX(t, export("bibtex", "application/x-bibtex", "bib"))
+		es := listReadBibTeX(t, export("bibtex", "application/x-bibtex", "bib"))
 		if len(es) != 3 {
 			t.Fatalf("%d BibTeX entries, want 3", len(es))
 		}
@@ -621,7 +620,12 @@ func TestListsCrossOrigin(t *testing.T) {
 }
 
 func TestListsDisabled(t *testing.T) {
-	srv, err := New(newFake(t), Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	ix, err := search.Open(filepath.Join(t.TempDir(), "bleve"), search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	srv, err := New(ix, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -638,11 +642,11 @@ func TestListFromSearchAndSavedSearches(t *testing.T) {
 	e := newListEnv(t)
 	var l lists.List
 	e.json(http.MethodPost, "/api/lists/from-search", `{"name":"Fighters","q":"foreign terrorist fighters","sort":"date"}`, http.StatusCreated, &l)
-	if diff := cmp.Diff([]string{"doc-kaz", "doc-rep"}, docIDs(l)); diff != "" {
+	if diff := cmp.Diff([]string{"doc-kaz", "doc-rep"}, listItemIDs(l)); diff != "" {
 		t.Errorf("list from search (-want +got):\n%s", diff)
 	}
 	e.json(http.MethodPost, "/api/lists/from-search", `{"name":"One","filters":{"country":["Kyrgyzstan"]},"limit":5}`, http.StatusCreated, &l)
-	if diff := cmp.Diff([]string{"doc-kgz"}, docIDs(l)); diff != "" {
+	if diff := cmp.Diff([]string{"doc-kgz"}, listItemIDs(l)); diff != "" {
 		t.Errorf("list from a filtered search (-want +got):\n%s", diff)
 	}
 
@@ -734,7 +738,7 @@ func (e *listEnv) page(target string) *goquery.Document {
 	return doc
 }
 
-func texts(sel *goquery.Selection) []string {
+func listTexts(sel *goquery.Selection) []string {
 	var out []string
 	sel.Each(func(_ int, s *goquery.Selection) { out = append(out, strings.TrimSpace(s.Text())) })
 	return out
@@ -751,7 +755,7 @@ func TestListPages(t *testing.T) {
 		t.Fatalf("create redirected to %q", loc)
 	}
 	id := strings.TrimPrefix(loc, "/lists/")
-	if got := texts(e.page("/lists").Find("ul.lists li a")); !slices.Equal(got, []string{"Visit prep"}) {
+	if got := listTexts(e.page("/lists").Find("ul.lists li a")); !slices.Equal(got, []string{"Visit prep"}) {
 		t.Errorf("lists on /lists = %q", got)
 	}
 
@@ -780,7 +784,7 @@ func TestListPages(t *testing.T) {
 	}
 
 	doc = e.page(loc)
-	if got := texts(doc.Find("ol.items li.item h2 a")); !slices.Equal(got, []string{listDocs[0].title, listDocs[1].title, listDocs[2].title}) {
+	if got := listTexts(doc.Find("ol.items li.item h2 a")); !slices.Equal(got, []string{listDocs[0].title, listDocs[1].title, listDocs[2].title}) {
 		t.Errorf("items = %q", got)
 	}
 	var exports []string
@@ -788,7 +792,7 @@ func TestListPages(t *testing.T) {
 	if len(exports) != 5 || exports[0] != "/api/lists/"+id+"/export?format=ris" {
 		t.Errorf("export links = %q", exports)
 	}
-	if got := texts(doc.Find("li#item-doc-kgz .citation dt")); !slices.Equal(got, []string{"UN", "OSCOLA", "Bluebook"}) {
+	if got := listTexts(doc.Find("li#item-doc-kgz .citation dt")); !slices.Equal(got, []string{"UN", "OSCOLA", "Bluebook"}) {
 		t.Errorf("citation styles = %q", got)
 	}
 	if got := doc.Find("li#item-doc-rep p.note").Text(); got != "the report" {
@@ -804,8 +808,8 @@ func TestListPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if l.Name != "Bishkek visit" || !slices.Equal(docIDs(l), []string{"doc-kgz", "doc-rep"}) || l.Items[0].Note != "first & foremost" {
-		t.Errorf("after the forms: %q %v %q", l.Name, docIDs(l), l.Items[0].Note)
+	if l.Name != "Bishkek visit" || !slices.Equal(listItemIDs(l), []string{"doc-kgz", "doc-rep"}) || l.Items[0].Note != "first & foremost" {
+		t.Errorf("after the forms: %q %v %q", l.Name, listItemIDs(l), l.Items[0].Note)
 	}
 	if got := e.page(loc).Find("li#item-doc-kgz .note").First().Text(); got != "first & foremost" {
 		t.Errorf("note shown as %q", got)
@@ -814,7 +818,7 @@ func TestListPages(t *testing.T) {
 	// From a search: save it, and make a list of its results.
 	sv := url.Values{"name": {"Fighters"}, "q": {"foreign terrorist fighters"}, "limit": {"10"}}
 	to = e.form("/lists/from-search", sv)
-	if got := texts(e.page(to).Find("ol.items li.item h2 a")); len(got) != 2 {
+	if got := listTexts(e.page(to).Find("ol.items li.item h2 a")); len(got) != 2 {
 		t.Errorf("list from search holds %q", got)
 	}
 	to = e.form("/searches", sv)
@@ -900,5 +904,4 @@ func TestListPartials(t *testing.T) {
 	if resolutionCitations("country", "KGZ") != nil || len(resolutionCitations("resolution", "S/RES/1373 (2001)")) != 3 {
 		t.Errorf("resolutionCitations")
 	}
-	_ = fmt.Sprint()
 }
