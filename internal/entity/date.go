@@ -32,6 +32,10 @@ var yearContext = map[string]bool{
 	"years": true,
 }
 
+// lawWords name instruments whose title may end in "of <year>".
+var lawWords = map[string]bool{"act": true, "law": true, "code": true, "decree": true, "ordinance": true,
+	"proclamation": true, "bill": true, "regulation": true, "regulations": true, "statute": true, "order": true}
+
 // yearOwner are the words after which a year names something dated when a
 // noun follows: "the Committee’s 2012 and 2016 visit recommendations".
 var yearOwner = map[string]bool{"'s": true, "the": true, "its": true, "their": true, "his": true, "her": true}
@@ -231,8 +235,20 @@ func scanDates(body string, toks []token, out []Mention) []Mention {
 			i += 4
 			continue
 		}
+		if m, next, ok := numericDate(toks, i); ok {
+			if m.ID != "" {
+				out = append(out, m)
+			}
+			i = next - 1
+			continue
+		}
 		if m, next, ok := numberRange(body, toks, i); ok {
 			out = append(out, m)
+			i = next - 1
+			continue
+		}
+		if more, next, ok := dateList(body, toks, i, out); ok {
+			out = more
 			i = next - 1
 			continue
 		}
@@ -397,6 +413,16 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 		return out, j
 	}
 	ok := yearContext[prev]
+	if prev == "of" && i >= 2 && toks[i-2].kind == tWord && lawWords[toks[i-2].norm] && startsUpper(toks[i-2].text(body)) {
+		// "the Prevention of Terrorism Act of 2012": the year is part of
+		// the law's name, like a resolution's.
+		ok = false
+	}
+	if prev == "for" {
+		// "a second assessment is planned for 2025." and "for 2012 and
+		// 2013" are dates; "for 2019 persons" is a count.
+		ok = j == len(toks) || toks[j].kind == tPunct || toks[j].sep == sepPara
+	}
 	if prev == "to" {
 		// "postponed to 2020." is a date; "up to 2019 persons" and "from 15
 		// to 2019" are not ("from 2013 to 2016" is a range, read above).
@@ -419,4 +445,118 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 		}
 	}
 	return out, j
+}
+
+// numericDate reads "25/03/2020" (day first) or "03/26/2020" (month first)
+// at toks[i], also with dots. Only an order the numbers themselves decide is
+// a date: one of the two is above 12, or both are equal. It reports ok with an
+// empty ID for an ambiguous date such as "03/04/2020", which is then skipped
+// whole so that its year is not read as a date of its own.
+func numericDate(toks []token, i int) (Mention, int, bool) {
+	if toks[i].kind != tNumber || len(toks[i].norm) > 2 || i+4 >= len(toks) {
+		return Mention{}, i, false
+	}
+	sep := toks[i+1].norm
+	if sep != "/" && sep != "." || toks[i+1].kind != tPunct || !isPunct(toks, i+3, sep) ||
+		toks[i+1].sep != sepNone || toks[i+2].sep != sepNone || toks[i+3].sep != sepNone || toks[i+4].sep != sepNone ||
+		toks[i+2].kind != tNumber || len(toks[i+2].norm) > 2 {
+		return Mention{}, i, false
+	}
+	y, ok := yearTok(toks[i+4])
+	if !ok || i > 0 && toks[i].sep == sepNone && toks[i-1].kind == tPunct && (toks[i-1].norm == "/" || toks[i-1].norm == ".") {
+		return Mention{}, i, false
+	}
+	a, _ := strconv.Atoi(toks[i].norm)
+	b, _ := strconv.Atoi(toks[i+2].norm)
+	var d ymd
+	switch {
+	case a > 12 && b <= 12:
+		d = ymd{y, b, a}
+	case b > 12 && a <= 12:
+		d = ymd{y, a, b}
+	case a == b:
+		d = ymd{y, a, a}
+	}
+	if d.m == 0 || d.d == 0 || !d.valid() {
+		return Mention{}, i + 5, true
+	}
+	return Mention{Kind: Date, ID: d.iso(), Start: toks[i].start, End: toks[i+4].end}, i + 5, true
+}
+
+// dateList reads a list of days or of months that share the month and year
+// written after the last one: "3 and 9 May 2019", "in March and May 2019",
+// "January, March and June 2020". Each item is a mention of its own. Two
+// consecutive days joined by "and" are a range, read before (numberRange).
+func dateList(body string, toks []token, i int, out []Mention) ([]Mention, int, bool) {
+	days := toks[i].kind == tNumber && dayTok(toks[i]) > 0
+	if !days && monthTok(body, toks[i]) == 0 || i > 0 && toks[i-1].norm == "between" {
+		return out, i, false // "between January and June 2023" is a range
+	}
+	// item returns the end (exclusive) of a bare list item at toks[k], or -1.
+	item := func(k int) int {
+		if k >= len(toks) || toks[k].sep == sepPara {
+			return -1
+		}
+		if days {
+			if toks[k].kind == tNumber && dayTok(toks[k]) > 0 {
+				return k + 1
+			}
+			return -1
+		}
+		if monthTok(body, toks[k]) == 0 {
+			return -1
+		}
+		if isPunct(toks, k+1, ".") && toks[k+1].sep == sepNone {
+			return k + 2
+		}
+		return k + 1
+	}
+	var starts, ends [12]int
+	n := 0
+	k := i
+	for {
+		e := item(k)
+		if e < 0 || n == len(starts) {
+			return out, i, false
+		}
+		starts[n], ends[n] = k, e
+		n++
+		// The separator: ",", "and", "or", ", and".
+		j := e
+		if isPunct(toks, j, ",") {
+			j++
+		}
+		if isWord(toks, j, "and") || isWord(toks, j, "or") {
+			j++
+		}
+		if j == e {
+			break
+		}
+		k = j
+	}
+	if n < 2 {
+		return out, i, false
+	}
+	// The last item is a full date: read it again with its month and year.
+	last, next, ok := dateAt(body, toks, starts[n-1])
+	if !ok || last.y == 0 || days && last.d == 0 || !days && last.d != 0 {
+		return out, i, false
+	}
+	ms := make([]Mention, 0, n)
+	for k := 0; k < n; k++ {
+		a := last
+		end := toks[ends[k]-1].end
+		if k == n-1 {
+			end = toks[next-1].end
+		} else if days {
+			a.d = dayTok(toks[starts[k]])
+		} else {
+			a.m = monthTok(body, toks[starts[k]])
+		}
+		if !a.valid() {
+			return out, i, false
+		}
+		ms = append(ms, Mention{Kind: Date, ID: a.iso(), Start: toks[starts[k]].start, End: end})
+	}
+	return append(out, ms...), next, true
 }

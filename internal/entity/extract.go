@@ -172,10 +172,19 @@ func learnAcronyms(body string, toks []token, gm []gazMatch) []gazMatch {
 		case prev < 0 && !innerOK && isAcronym(acr) && !covered(p+1) && !covered(p-1):
 			first := longForm(body, toks, p, acr)
 			if first < 0 {
+				// "Central Asian Regional Information and Coordination Centre
+				// for combating the illicit trafficking of narcotic drugs
+				// (CARICC)": the acronym spells the capitalised name, not
+				// its lower-case tail.
+				if h := tailStart(body, toks, p); h > 0 {
+					first = longForm(body, toks, h, acr)
+				}
+			}
+			if first < 0 {
 				continue
 			}
 			for k := first; k < p; k++ {
-				if covered(k) {
+				if covered(k) && !inRegion(gm, k) {
 					first = -1 // a country or known name inside: a national body or another thing
 					break
 				}
@@ -240,6 +249,33 @@ func learnAcronyms(body string, toks []token, gm []gazMatch) []gazMatch {
 		sort.Slice(gm, func(a, b int) bool { return gm[a].first < gm[b].first })
 	}
 	return gm
+}
+
+// inRegion reports whether token i is inside the name of a region in gm.
+func inRegion(gm []gazMatch, i int) bool {
+	k := sort.Search(len(gm), func(k int) bool { return gm[k].last >= i })
+	return k < len(gm) && gm[k].first <= i && gm[k].kind == gBlock && gm[k].id == blockRegion
+}
+
+// tailStart finds, before the "(" at toks[p], a lower-case tail that begins
+// with a preposition after a capitalised word ("... Centre for combating the
+// illicit trafficking of narcotic drugs"), and returns the index of that
+// preposition, or -1.
+func tailStart(body string, toks []token, p int) int {
+	for j, n := p-1, 0; j > 0 && n < 12; j, n = j-1, n+1 {
+		t := toks[j]
+		if t.sep == sepPara || t.kind == tNumber || t.kind == tPunct && t.norm != "," {
+			return -1
+		}
+		if t.kind == tWord && startsUpper(t.text(body)) {
+			return -1
+		}
+		if (t.norm == "for" || t.norm == "on" || t.norm == "against" || t.norm == "to") && toks[j-1].kind == tWord &&
+			startsUpper(toks[j-1].text(body)) && orgHeads[toks[j-1].norm] {
+			return j
+		}
+	}
+	return -1
 }
 
 // isCountryMatch reports whether token i is inside a country match of gm.
@@ -323,6 +359,11 @@ func longForm(body string, toks []token, p int, acr string) int {
 			ci--
 			if li < 0 {
 				first = words[wi]
+			}
+			if ci < 0 {
+				// The letter was the word's first: the next letter is
+				// looked for in the word before, not in this one again.
+				wi++
 			}
 			continue
 		}

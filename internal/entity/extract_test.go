@@ -226,7 +226,15 @@ func TestDates(t *testing.T) {
 		{"may is a verb", "States may 3 times", nil},
 		{"year in a name", "the 2005 World Summit; from the 1963 Tokyo Convention; the 2030 Agenda", nil},
 		{"year before a name after a preposition", "in 2016 Kyrgyzstan adopted", []found{{"2016", "2016", ""}}},
-		{"two days", "met on 12 and 13 September 2012 and on 3 and 9 May 2019", []found{{"2012-09-12/2012-09-13", "12 and 13 September 2012", ""}, {"2019-05-09", "9 May 2019", ""}}},
+		{"two days", "met on 12 and 13 September 2012 and on 3 and 9 May 2019", []found{{"2012-09-12/2012-09-13", "12 and 13 September 2012", ""}, {"2019-05-03", "3", ""}, {"2019-05-09", "9 May 2019", ""}}},
+		{"month list", "in March and May 2019; in January, March and June 2020; between January and June 2023", []found{
+			{"2019-03", "March", ""}, {"2019-05", "May 2019", ""},
+			{"2020-01", "January", ""}, {"2020-03", "March", ""}, {"2020-06", "June 2020", ""},
+			{"2023-01/2023-06", "January and June 2023", ""},
+		}},
+		{"numeric", "on 25/03/2020, 03/26/2020, 05.05.2021 and 03/04/2020; S/2020/12", []found{
+			{"2020-03-25", "25/03/2020", ""}, {"2020-03-26", "03/26/2020", ""}, {"2021-05-05", "05.05.2021", ""},
+		}},
 		{"day of month", "on the 6th of December 2019", []found{{"2019-12-06", "6th of December 2019", ""}}},
 		{"abbreviated", "on 6 Dec. 2019 and Sept. 2020", []found{{"2019-12-06", "6 Dec. 2019", ""}, {"2020-09", "Sept. 2020", ""}}},
 		{"ordinal", "on the 3rd of December? no: December 3rd, 2019", []found{{"2019-12-03", "December 3rd, 2019", ""}}},

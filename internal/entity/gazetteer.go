@@ -31,6 +31,9 @@ const (
 	gBlock     // not an entity; claims its span so nothing fires inside
 )
 
+// blockRegion is the id of the blocks that name regions.
+const blockRegion = "region"
+
 // variant is one way of writing a name, as the trie reaches it.
 type variant struct {
 	kind gazKind
@@ -171,7 +174,14 @@ func loadGazetteer(orgs, countries, blocks string) (*gazetteer, error) {
 	}
 	err = eachRow("data/not_entities.tsv", blocks, 2, func(f []string) error {
 		g.entries[gBlock]++
-		return g.add(gBlock, "", f[0])
+		// A block's id is empty, or "region" for the names of regions: an
+		// organization's name may contain those ("Central Asian Regional
+		// Information and Coordination Centre").
+		id := ""
+		if strings.HasPrefix(f[1], "region") {
+			id = blockRegion
+		}
+		return g.add(gBlock, id, f[0])
 	})
 	if err != nil {
 		return nil, err

@@ -176,13 +176,42 @@ func assemblyBefore(toks []token, i int) string {
 	switch {
 	case w[0] == "assembly" && w[1] == "general", w[0] == "ga", w[0] == "unga", w[0] == "assembly's" && w[1] == "general":
 		return "ga"
-	case w[0] == "council" && (w[1] == "security" || w[1] == "sc" || w[1] == "the" || w[1] == ""), w[0] == "sc", w[0] == "unsc":
+	case w[0] == "council" && w[1] == "security" && w[2] == "and":
+		return "other" // the African Union's Peace and Security Council
+	case w[0] == "council" && (w[1] == "security" || w[1] == "sc" || w[1] == "" || !otherCouncil[w[1]]), w[0] == "sc", w[0] == "unsc":
+		// "the Council", "recalled that Council resolution 2253": in these
+		// documents a Council named without its kind is the Security Council.
 		return ""
+	case w[0] == "assembly" && !otherAssembly[w[1]]:
+		// "Assembly resolutions 70/291 and 72/284": the General Assembly.
+		return "ga"
 	case w[0] == "council", w[0] == "assembly", w[0] == "commission", w[0] == "conference", w[0] == "board",
 		w[0] == "hrc", w[0] == "ecosoc", w[0] == "committee", w[0] == "unesco", w[0] == "who", w[0] == "iaea":
 		return "other"
 	}
 	return ""
+}
+
+// otherCouncil and otherAssembly are the words before "Council" or
+// "Assembly" that name another body than the Security Council or the
+// General Assembly: "Human Rights Council resolution 35/34", "World Health
+// Assembly resolution".
+var (
+	otherCouncil = map[string]bool{"rights": true, "social": true, "cooperation": true, "ministerial": true,
+		"executive": true, "governing": true, "trusteeship": true, "ministers": true, "european": true,
+		"permanent": true, "peace": true, "hrc": true, "arctic": true, "atlantic": true, "legislative": true,
+		"national": true, "municipal": true, "city": true, "state": true, "supreme": true, "interior": true,
+		"unesco": true, "fao": true, "icao": true, "imo": true, "wfp": true, "undp": true, "unicef": true}
+	otherAssembly = map[string]bool{"parliamentary": true, "health": true, "national": true, "legislative": true,
+		"interparliamentary": true, "constituent": true, "people's": true, "federal": true, "state": true,
+		"world": true, "union": true, "au": true}
+)
+
+// hyphenatedKeyword reports whether toks[i] begins "resolu-" "tion(s)", the
+// keyword hyphenated at the end of a line.
+func hyphenatedKeyword(toks []token, i int) bool {
+	return toks[i].norm == "resolu" && isPunct(toks, i+1, "-") && toks[i+1].sep == sepNone &&
+		i+2 < len(toks) && toks[i+2].sep == sepSpace && (toks[i+2].norm == "tion" || toks[i+2].norm == "tions")
 }
 
 // listIntro are the words that may stand between "resolutions" and the first
@@ -213,15 +242,21 @@ func scanResolutions(body string, toks []token, out []Mention) []Mention {
 			if ok {
 				i = next - 1
 			}
-		case t.kind == tWord && (t.norm == "resolution" || t.norm == "resolutions" || t.text(body) == "UNSCR" || t.text(body) == "UNSCRs" || t.text(body) == "SCR" || t.text(body) == "SCRs"):
+		case t.kind == tWord && (t.norm == "resolution" || t.norm == "resolutions" || t.text(body) == "UNSCR" || t.text(body) == "UNSCRs" || t.text(body) == "SCR" || t.text(body) == "SCRs" || hyphenatedKeyword(toks, i)):
 			ctx := ""
-			if t.norm == "resolution" || t.norm == "resolutions" {
+			j := i + 1
+			kw := t.norm
+			if t.norm == "resolu" {
+				// "resolu-\ntion": the keyword broken at a line end in PDF text.
+				kw = "resolu" + toks[i+2].norm
+				j = i + 3
+			}
+			if kw == "resolution" || kw == "resolutions" {
 				ctx = assemblyBefore(toks, i)
 			}
 			if ctx == "other" {
 				continue
 			}
-			j := i + 1
 			if j < len(toks) && (toks[j].norm == "no" || toks[j].norm == "nos") {
 				j++
 				if isPunct(toks, j, ".") {
@@ -229,7 +264,7 @@ func scanResolutions(body string, toks []token, out []Mention) []Mention {
 				}
 			}
 			start := t.start
-			if t.norm == "resolutions" {
+			if kw == "resolutions" {
 				j0 := j
 				if isPunct(toks, j, ",") && j+1 < len(toks) && listIntro[toks[j+1].norm] {
 					j += 2
