@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"dossier/indexer/html"
 	"dossier/indexer/parse"
 	"dossier/indexer/pdf"
@@ -48,6 +50,9 @@ var sandboxed = map[string]bool{"pdf": true}
 type Limits struct {
 	// Timeout is the longest one file may take; zero means parse.DefaultTimeout.
 	Timeout time.Duration
+	// MaxBody caps the text of one document in bytes; past it the body is cut
+	// and flagged truncated. Zero means MaxTextBytes.
+	MaxBody int
 	// Sandbox, when set, is an executable that calls sandbox.Main(Parsers()) at
 	// start (Dossier's own binary): PDFs are then parsed in a child process of it,
 	// under a deadline and a memory limit. Empty parses everything in-process,
@@ -93,15 +98,22 @@ func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*sea
 	if err != nil {
 		return nil, err
 	}
-	if len(doc.Body) > MaxTextBytes {
+	// Accents written as combining marks are composed (NFC), as the text and
+	// HTML parsers do, so that "Gene\u0300ve" from a PDF is found by "Genève".
+	doc.Title, doc.Body = norm.NFC.String(doc.Title), norm.NFC.String(doc.Body)
+	maxBody := limits.MaxBody
+	if maxBody <= 0 {
+		maxBody = MaxTextBytes
+	}
+	if len(doc.Body) > maxBody {
 		// A parser's own cap may be higher, or absent.
-		doc.Body = cutBody(doc.Body, MaxTextBytes)
+		doc.Body = cutBody(doc.Body, maxBody)
 		if doc.Meta == nil {
 			doc.Meta = map[string]string{}
 		}
 		if doc.Meta["truncated"] != "true" {
 			doc.Meta["truncated"] = "true"
-			addWarning(doc, fmt.Sprintf("truncated: the text is over %d MiB; the first %d MiB are indexed", MaxTextBytes>>20, MaxTextBytes>>20))
+			addWarning(doc, fmt.Sprintf("truncated: the text is over %s; the first %s are indexed", size(maxBody), size(maxBody)))
 		}
 	}
 	if body, n := shortenRuns(doc.Body, maxRunBytes); n > 0 {
@@ -240,4 +252,12 @@ func cutBody(s string, n int) string {
 		}
 	}
 	return s
+}
+
+// size says n bytes in MiB or KiB for a message.
+func size(n int) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
 }

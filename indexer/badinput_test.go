@@ -1124,6 +1124,23 @@ func TestTextOverHashLimit(t *testing.T) {
 	}
 }
 
+// TestBodyCap: whatever a parser returns, the body indexed is cut at the cap,
+// at a line end, and flagged; and accents written as combining marks come out
+// composed.
+func TestBodyCap(t *testing.T) {
+	page := "<html><head><title>Long page</title></head><body><article>" + strings.Repeat("<p>A paragraph about the Gene\u0300ve talks.</p>\n", 200) + "</article></body></html>"
+	doc, err := indexer.Analyze(context.Background(), "long.html", []byte(page), indexer.Limits{MaxBody: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Body) > 2000 || len(doc.Body) < 1500 || strings.HasSuffix(doc.Body, " ") || doc.Meta["truncated"] != "true" || !strings.Contains(doc.Meta["warning"], "truncated") {
+		t.Errorf("Analyze = body of %d bytes ending %q, meta %v; want at most 2000 bytes, cut at a line end, flagged", len(doc.Body), doc.Body[max(0, len(doc.Body)-20):], doc.Meta)
+	}
+	if !strings.Contains(doc.Body, "Genève") {
+		t.Errorf("body %q holds no composed Genève", doc.Body[:80])
+	}
+}
+
 // watchHeap samples HeapInuse until the returned function is called, which
 // returns the highest value seen.
 func watchHeap() func() uint64 {

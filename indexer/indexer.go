@@ -113,13 +113,16 @@ func (s Source) covers(p string) bool {
 
 // Options tune a run; zero values take the defaults.
 type Options struct {
-	Workers      int   // parsers running at once; default one per core
-	BatchDocs    int   // documents per index batch; default 500
-	BatchBytes   int   // body bytes per index batch; default 32 MiB
-	MaxFileBytes int64 // larger PDFs are refused (a PDF must be read whole); default 256 MiB
-	// MaxTextBytes is how much of a text or HTML file is read: past it the file
-	// is cut, the document flagged truncated and a warning given; default
-	// MaxTextBytes. The whole file is still hashed for its document id.
+	Workers    int // parsers running at once; default one per core
+	BatchDocs  int // documents per index batch; default 500
+	BatchBytes int // body bytes per index batch; default 32 MiB
+	// MaxFileBytes: larger PDFs are refused (a PDF must be read whole); text
+	// and HTML files are hashed for their id up to it. Default 256 MiB.
+	MaxFileBytes int64
+	// MaxTextBytes is how much of a text file (four times as much of an HTML
+	// page) is read, and how much text of any document is indexed: past it the
+	// text is cut, the document flagged truncated and a warning given.
+	// Default MaxTextBytes.
 	MaxTextBytes int64
 	Limits       Limits // per-file parse limits and the sandbox
 	// Progress, when set, is called from the writer goroutine after every file.
@@ -480,7 +483,11 @@ func (in *Indexer) process(ctx context.Context, j job, known map[string]Entry, c
 		out.unchanged = true // the same content is indexed under another path
 		return out
 	}
-	doc, err := Analyze(ctx, j.path, f.data, in.opts.Limits)
+	limits := in.opts.Limits
+	if limits.MaxBody <= 0 {
+		limits.MaxBody = int(in.opts.MaxTextBytes)
+	}
+	doc, err := Analyze(ctx, j.path, f.data, limits)
 	if err != nil {
 		claimed.Delete(id)
 		out.err = err
@@ -496,7 +503,7 @@ func (in *Indexer) process(ctx context.Context, j job, known map[string]Entry, c
 			doc.Meta = map[string]string{}
 		}
 		doc.Meta["truncated"] = "true"
-		warnings = append(warnings, fmt.Sprintf("truncated: the file is %d MiB; its first %d MiB are indexed", f.size>>20, keep>>20))
+		warnings = append(warnings, fmt.Sprintf("truncated: the file is %s; only its first %s were read", size(int(f.size)), size(int(keep))))
 	}
 	if f.moving {
 		warnings = append(warnings, "the file changed while it was read; indexed as read, and read again next run")
