@@ -54,6 +54,7 @@ type listEnv struct {
 	dir   string
 	ix    *search.Index
 	store *lists.Store
+	srv   *Server
 	h     http.Handler
 }
 
@@ -87,7 +88,7 @@ func (e *listEnv) open() {
 	if err != nil {
 		e.t.Fatalf("New: %v", err)
 	}
-	e.ix, e.store, e.h = ix, st, srv.Handler()
+	e.ix, e.store, e.srv, e.h = ix, st, srv, srv.Handler()
 }
 
 func (e *listEnv) close() {
@@ -903,5 +904,47 @@ func TestListPartials(t *testing.T) {
 	}
 	if resolutionCitations("country", "KGZ") != nil || len(resolutionCitations("resolution", "S/RES/1373 (2001)")) != 3 {
 		t.Errorf("resolutionCitations")
+	}
+}
+
+// TestListHooksOnOtherPages checks the list controls on the search, document
+// and entity pages, once those pages include templates/lists_partials.html
+// (until then it skips).
+func TestListHooksOnOtherPages(t *testing.T) {
+	e := newListEnv(t)
+	for _, page := range []string{"search", "document", "entity"} {
+		if p := e.srv.pages[page]; p == nil || p.Lookup("addToListLink") == nil {
+			t.Skipf("the %s page does not include the list partials yet", page)
+		}
+	}
+	l := e.createList("Hooked")
+	e.add(l.ID, "doc-kgz", "", http.StatusCreated)
+	doc := e.page("/?q=CTED")
+	if n := doc.Find("ol.hits li.hit a.add-to-list-link").Length(); n != 2 {
+		t.Errorf("%d add-to-list links on the search page, want 2", n)
+	}
+	if doc.Find("section.search-to-list form.results-to-list input[name=q][value=CTED]").Length() != 1 ||
+		doc.Find("section.search-to-list form.save-search").Length() != 1 {
+		t.Errorf("the search page lacks the save-search and results-to-list forms")
+	}
+	if doc.Find("form form, form section.search-to-list").Length() != 0 {
+		t.Errorf("list forms nested in the search form")
+	}
+	doc = e.page("/documents/doc-kgz")
+	if doc.Find("form.add-to-list input[name=back][value='/documents/doc-kgz']").Length() != 1 {
+		t.Errorf("the document page lacks the add-to-list control")
+	}
+	if n := doc.Find("section.citations .citation").Length(); n != 3 {
+		t.Errorf("%d citations on the document page, want 3", n)
+	}
+	doc = e.page("/entities/resolution/S%2FRES%2F1373%20(2001)")
+	if n := doc.Find("section.citations .citation").Length(); n != 3 {
+		t.Errorf("%d citations on a resolution's page, want 3", n)
+	}
+	if doc.Find("li.mention a.add-to-list-link").Length() == 0 {
+		t.Errorf("the mentions on an entity page lack add-to-list links")
+	}
+	if e.page("/entities/country/KGZ").Find("section.citations").Length() != 0 {
+		t.Errorf("a country's page shows citations")
 	}
 }
