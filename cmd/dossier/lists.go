@@ -152,6 +152,11 @@ then, as these commands will tell you.`,
 }
 
 func withLists(opts *options, fn func(*lists.Store) error) error {
+	// Lists belong to an index; a mistyped --index should not leave a new
+	// folder holding an empty lists.db behind.
+	if !search.Exists(filepath.Join(opts.indexDir, "bleve")) {
+		return fmt.Errorf("no index at %s: run `dossier index PATH` or `dossier serve` first, or pass --index", opts.indexDir)
+	}
 	st, err := openLists(opts.indexDir, listsLockTimeout)
 	if err != nil {
 		return err

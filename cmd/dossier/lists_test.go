@@ -169,6 +169,7 @@ func TestListsCommandErrors(t *testing.T) {
 		{"import without name", []string{"import", bad}, "--name is required"},
 		{"import bad JSON", []string{"import", bad, "--name", "x"}, "CSL-JSON"},
 		{"remove unknown item", []string{"remove", l.ID, "nosuchdoc"}, "no document"},
+		{"no index", []string{"--index", filepath.Join(t.TempDir(), "typo"), "create", "x"}, "no index at"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := run(t, append([]string{"--index", index, "lists"}, tc.args...)...)
