@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -356,4 +358,33 @@ func evalInt(t *testing.T, bctx context.Context, js string) int {
 		t.Fatalf("evaluating %s: %v", js, err)
 	}
 	return v
+}
+
+// TestBrowserOriginalSandbox opens a saved HTML page through
+// /documents/{id}/original in Chromium: it is shown, but its script does not
+// run, and it has no origin of ours to act from.
+func TestBrowserOriginalSandbox(t *testing.T) {
+	bctx := newBrowser(t)
+	f := newFake(t)
+	f.docs = append(f.docs, search.Document{ID: "saved", Title: "Saved page", Path: "crawl/saved.html", Body: "x"})
+	o := &originalsFS{fsys: fstest.MapFS{"crawl/saved.html": {Data: []byte(
+		`<!DOCTYPE html><title>saved</title><p id="p">as crawled</p><script>document.title = "script ran"; fetch("/api/search")</script>`)}}}
+	srv, err := New(f, Options{Logger: slog.New(slog.DiscardHandler), Originals: o.open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := serveLoopback(t, srv.Handler())
+	resp, err := chromedp.RunResponse(bctx, chromedp.Navigate(base+"/documents/saved/original"))
+	if err != nil || resp.Status != http.StatusOK {
+		t.Fatalf("opening the original: %v", err)
+	}
+	if got := evalString(t, bctx, `document.getElementById("p").textContent`); got != "as crawled" {
+		t.Errorf("page text = %q", got)
+	}
+	if got := evalString(t, bctx, "document.title"); got != "saved" {
+		t.Errorf("title = %q: the saved page's script ran", got)
+	}
+	if got := evalString(t, bctx, "window.origin"); got != "null" {
+		t.Errorf("the saved page runs with origin %q, want an opaque one", got)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/google/go-cmp/cmp"
 
 	"dossier/internal/entity"
@@ -380,5 +381,27 @@ func TestMentionsCSVAllPages(t *testing.T) {
 	}
 	if f.lastMentions.Size != search.MaxSize || f.lastMentions.Page != 3 {
 		t.Errorf("last page asked for: %+v, want page 3 of %d", f.lastMentions, search.MaxSize)
+	}
+}
+
+// Mention contexts come from crawled text: the entity page shows their markup
+// as text, and marks only the mention.
+func TestEntityPageEscapesContext(t *testing.T) {
+	h := newTestServer(t, newFake(t)).Handler()
+	d := getHTML(t, h, "/entities/country/KAZ", http.StatusOK)
+	if n := d.Find("script:not([src])").Length(); n != 0 {
+		t.Errorf("%d inline scripts on the page", n)
+	}
+	var found bool
+	d.Find("ol.mentions blockquote.context").Each(func(_ int, s *goquery.Selection) {
+		if strings.Contains(s.Text(), "</script> about") {
+			found = true
+			if got := s.Find("mark").Text(); got != "Kazakhstan" {
+				t.Errorf("marked %q, want Kazakhstan", got)
+			}
+		}
+	})
+	if !found {
+		t.Errorf("the context with markup is not shown as text")
 	}
 }
