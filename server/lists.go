@@ -239,6 +239,10 @@ func form(c echo.Context) (url.Values, error) {
 		return nil, err
 	}
 	if err := req.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, bodyError(err, maxListBody)
+		}
 		return nil, badRequest("malformed form: %v", err)
 	}
 	return req.PostForm, nil

@@ -554,6 +554,8 @@ func TestListsBadInput(t *testing.T) {
 		{"cite unknown document", "GET", "/api/documents/nope/cite", "", "", 404, "nope"},
 		{"cite a non-resolution", "GET", "/api/cite?resolution=hello", "", "", 400, "not a resolution"},
 		{"form with a 10,000-character name", "POST", "/lists", "application/x-www-form-urlencoded", "name=" + long, 400, ""},
+		{"huge form", "POST", "/lists", "application/x-www-form-urlencoded", "name=x&description=" + strings.Repeat("d", 2<<20), 413, ""},
+		{"form to an unknown list", "POST", "/lists/nosuchlist/items", "application/x-www-form-urlencoded", "doc_id=doc-kgz", 404, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
