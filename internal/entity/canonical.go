@@ -232,16 +232,25 @@ func oneDate(a ymd) string {
 }
 
 // DocumentDate returns the first full date (day precision) in body as ISO
-// 8601, or "". A range gives its first day.
+// 8601; when the text has none, the first month ("March 2022" on a report's
+// cover gives "2022-03"); else "". A range gives its first day or month. A
+// lone year is never a document's date: it is too often a date in the text
+// ("since 2013") rather than the document's own.
 func DocumentDate(body string) string {
+	month := ""
 	for _, m := range Extract(body) {
 		if m.Kind != Date {
 			continue
 		}
 		lo, _, _ := strings.Cut(m.ID, "/")
-		if len(lo) == len("2006-01-02") {
+		switch len(lo) {
+		case len("2006-01-02"):
 			return lo
+		case len("2006-01"):
+			if month == "" {
+				month = lo
+			}
 		}
 	}
-	return ""
+	return month
 }
