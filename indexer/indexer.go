@@ -101,9 +101,9 @@ func printable(p string) string {
 	return b.String()
 }
 
-// covers reports whether a recorded path belongs to this source, so a walk of it
+// Covers reports whether a recorded path belongs to this source, so a walk of it
 // may declare the path deleted when it was not seen.
-func (s Source) covers(p string) bool {
+func (s Source) Covers(p string) bool {
 	if s.File != "" {
 		return p == s.recorded(s.File)
 	}
@@ -115,7 +115,7 @@ func (s Source) covers(p string) bool {
 type Options struct {
 	Workers    int // parsers running at once; default one per core
 	BatchDocs  int // documents per index batch; default 500
-	BatchBytes int // body bytes per index batch; default 32 MiB
+	BatchBytes int // body bytes per index batch; default 16 MiB
 	// MaxFileBytes: larger PDFs are refused (a PDF must be read whole); text
 	// and HTML files are hashed for their id up to it. Default 256 MiB.
 	MaxFileBytes int64
@@ -183,7 +183,8 @@ func New(index *search.Index, manifest *Manifest, opts Options) *Indexer {
 		opts.BatchDocs = 500
 	}
 	if opts.BatchBytes <= 0 {
-		opts.BatchBytes = 32 << 20
+		// Bleve holds a batch's analysed text in memory several times over.
+		opts.BatchBytes = 16 << 20
 	}
 	if opts.MaxFileBytes <= 0 {
 		opts.MaxFileBytes = 256 << 20
@@ -340,7 +341,7 @@ func (in *Indexer) Run(ctx context.Context, sources ...Source) (*Summary, error)
 			continue
 		}
 		for _, src := range sources {
-			if src.covers(p) {
+			if src.Covers(p) {
 				removed = append(removed, p)
 				delete(final, p)
 				break

@@ -113,6 +113,9 @@ func printSummary(w io.Writer, sum *indexer.Summary, dir string) {
 	for _, f := range sum.Failed {
 		fmt.Fprintf(w, "  failed: %s: %s\n", f.Path, oneLine(f.Error))
 	}
+	for _, warn := range sum.Warnings {
+		fmt.Fprintf(w, "  warning: %s: %s\n", warn.Path, oneLine(warn.Warning))
+	}
 }
 
 // oneLine keeps the first line of a multi-line error (a parser's stack trace).

@@ -116,8 +116,7 @@ func manifestPaths(indexDir string) []string {
 
 func covered(sources []indexer.Source, p string) bool {
 	for _, s := range sources {
-		root := filepath.ToSlash(s.Root)
-		if s.File != "" && p == root+"/"+s.File || s.File == "" && strings.HasPrefix(p, strings.TrimSuffix(root, "/")+"/") {
+		if s.Covers(p) {
 			return true
 		}
 	}
