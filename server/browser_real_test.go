@@ -327,6 +327,8 @@ func TestBrowserRealIndex(t *testing.T) {
 	}
 	for _, p := range []struct{ name, path string }{
 		{"narrow-search", "/?q=" + url.QueryEscape("resolution 2178") + "&organization=CTED"},
+		{"narrow-all", "/?sort=date"},
+		{"narrow-hostile-title", documentURL("04-statement-2019")},
 		{"narrow-document", documentURL(docs[4].ID)},
 		{"narrow-entity", entityURL("resolution", r2178)},
 	} {
@@ -339,6 +341,16 @@ func TestBrowserRealIndex(t *testing.T) {
 			t.Errorf("%s is %d px wide on a 390 px screen", p.path, w)
 		}
 		screenshot(p.name)
+	}
+	// The search tips open from their summary, by keyboard as by mouse.
+	navigate("loading /", chromedp.Navigate(base+"/"))
+	do("opening the search tips", chromedp.Focus(css("details.search-tips summary")), chromedp.KeyEvent("\r"))
+	if evalInt(t, bctx, `document.querySelector("details.search-tips").open ? 1 : 0`) != 1 {
+		t.Errorf("Enter on the summary does not open the search tips")
+	}
+	screenshot("narrow-search-tips")
+	if w := evalInt(t, bctx, "document.documentElement.scrollWidth"); w > 390 {
+		t.Errorf("/ with the search tips open is %d px wide on a 390 px screen", w)
 	}
 }
 
