@@ -149,6 +149,8 @@ func TestDocumentDate(t *testing.T) {
 		{"Since 2013 and in December 2019", "2019-12"},
 		{"Monthly bulletin - March 2022\n\nIn 2021 and from March to May 2022", "2022-03"},
 		{"Annual report 2021\n\nSince 2013", ""},
+		{"Regional seminar\n\nJanuary 2008\n\nheld from 27 to 29 November 2007", "2008-01"},
+		{"Press statement\nDecember 2019\n\nOn 3 December 2019 the Council", "2019-12-03"},
 		{"", ""},
 	}
 	for _, tc := range tests {

@@ -231,13 +231,16 @@ func oneDate(a ymd) string {
 	return fmt.Sprintf("%d %s %d", a.d, monthLong[a.m], a.y)
 }
 
-// DocumentDate returns the first full date (day precision) in body as ISO
-// 8601; when the text has none, the first month ("March 2022" on a report's
-// cover gives "2022-03"); else "". A range gives its first day or month. A
-// lone year is never a document's date: it is too often a date in the text
-// ("since 2013") rather than the document's own.
+// DocumentDate returns the date a document gives itself, as ISO 8601: its
+// first full date (day precision; a range gives its first day), unless a month
+// standing at the end of a line comes first, as on a report's cover ("March
+// 2022", "CTED analytical note - June 2020"): that dateline is the
+// document's date, and the full dates after it are what the text is about
+// (unless one falls within that month, which it then makes precise). With no
+// full date, the first month; else "". A lone year is never a document's
+// date: it is too often a date in the text ("since 2013").
 func DocumentDate(body string) string {
-	month := ""
+	month, dateline := "", false
 	for _, m := range Extract(body) {
 		if m.Kind != Date {
 			continue
@@ -245,12 +248,30 @@ func DocumentDate(body string) string {
 		lo, _, _ := strings.Cut(m.ID, "/")
 		switch len(lo) {
 		case len("2006-01-02"):
+			if dateline && !strings.HasPrefix(lo, month+"-") {
+				return month
+			}
 			return lo
 		case len("2006-01"):
 			if month == "" {
-				month = lo
+				month, dateline = lo, endsLine(body, m.End)
 			}
 		}
 	}
 	return month
+}
+
+// endsLine reports whether only spaces and tabs stand between body[i:] and
+// the end of its line.
+func endsLine(body string, i int) bool {
+	for ; i < len(body); i++ {
+		switch body[i] {
+		case ' ', '\t', '\r':
+		case '\n':
+			return true
+		default:
+			return false
+		}
+	}
+	return true
 }

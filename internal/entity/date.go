@@ -32,9 +32,38 @@ var yearContext = map[string]bool{
 	"years": true,
 }
 
+// afterForYear are the words that may follow "for <year>" when the year is
+// a date ("the programme of work for 2022 early next year"): not nouns.
+var afterForYear = map[string]bool{"and": true, "or": true, "early": true, "onwards": true, "only": true,
+	"is": true, "was": true, "will": true, "would": true, "are": true, "were": true, "has": true, "had": true,
+	"at": true, "in": true, "as": true, "by": true, "with": true}
+
 // lawWords name instruments whose title may end in "of <year>".
 var lawWords = map[string]bool{"act": true, "law": true, "code": true, "decree": true, "ordinance": true,
-	"proclamation": true, "bill": true, "regulation": true, "regulations": true, "statute": true, "order": true}
+	"proclamation": true, "bill": true, "regulation": true, "regulations": true, "statute": true, "order": true,
+	"convention": true, "protocol": true, "treaty": true, "covenant": true, "charter": true}
+
+// inInstrumentName reports whether the "of" at toks[of] ends the title of a
+// law or treaty: the capitalised words before it (and the small words
+// between them) include one of lawWords.
+func inInstrumentName(body string, toks []token, of int) bool {
+	for j, n := of-1, 0; j >= 0 && n < 14; j, n = j-1, n+1 {
+		t := toks[j]
+		if t.kind != tWord || t.sep == sepPara && j < of-1 {
+			return false
+		}
+		if functionWords[t.norm] {
+			continue
+		}
+		if !startsUpper(t.text(body)) {
+			return false
+		}
+		if lawWords[t.norm] {
+			return true
+		}
+	}
+	return false
+}
 
 // yearOwner are the words after which a year names something dated when a
 // noun follows: "the Committee’s 2012 and 2016 visit recommendations".
@@ -375,6 +404,12 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 			prev = toks[j-1].norm
 			break
 		}
+		if prev != "the" {
+			break // "planned for early 2027": "early" is context enough
+		}
+	}
+	if modifier && !yearContext[prev] {
+		prev = "the" // "and the 2002 attacks": the article decides, not the word before it
 	}
 	y1, _ := yearTok(toks[i])
 	// A range of years: "2014-2019", "from 2013 to 2016", "between 2014 and 2019".
@@ -413,15 +448,17 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 		return out, j
 	}
 	ok := yearContext[prev]
-	if prev == "of" && i >= 2 && toks[i-2].kind == tWord && lawWords[toks[i-2].norm] && startsUpper(toks[i-2].text(body)) {
-		// "the Prevention of Terrorism Act of 2012": the year is part of
-		// the law's name, like a resolution's.
+	if prev == "of" && inInstrumentName(body, toks, i-1) {
+		// "the Prevention of Terrorism Act of 2012", "the International
+		// Convention for the Suppression of the Financing of Terrorism of
+		// 1999": the year is part of the instrument's name, like a
+		// resolution's.
 		ok = false
 	}
 	if prev == "for" {
 		// "a second assessment is planned for 2025." and "for 2012 and
 		// 2013" are dates; "for 2019 persons" is a count.
-		ok = j == len(toks) || toks[j].kind == tPunct || toks[j].sep == sepPara
+		ok = j == len(toks) || toks[j].kind == tPunct || toks[j].sep == sepPara || afterForYear[toks[j].norm]
 	}
 	if prev == "to" {
 		// "postponed to 2020." is a date; "up to 2019 persons" and "from 15
