@@ -242,6 +242,11 @@ func expandVariant(n string) []string {
 	if rest, ok := strings.CutPrefix(n, "United Nations "); ok {
 		out = append(out, "UN "+rest)
 	}
+	// "the Committee established under resolution 1540 (2004)" is as
+	// common as "pursuant to".
+	if strings.Contains(n, " established pursuant to ") {
+		out = append(out, strings.Replace(n, " established pursuant to ", " established under ", 1))
+	}
 	for _, sp := range spellings {
 		for _, v := range out {
 			for k := 0; k < 2; k++ {
