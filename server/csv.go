@@ -19,31 +19,18 @@ const maxCSVMentions = 200_000
 // csvHeader is the first row of the mentions CSV.
 var csvHeader = []string{"doc_id", "title", "date", "context", "start", "end"}
 
-// allMentions reads every mention of one entity, a page of search.MaxSize at
-// a time, and returns the first page's result with all of them. req's page and
+// allMentions reads every mention of one entity in one answer; req's page and
 // size are ignored: an export is the whole list.
 func allMentions(ctx context.Context, s Searcher, req search.MentionsRequest) (*search.MentionsResult, error) {
-	req.Size = search.MaxSize
-	var all *search.MentionsResult
-	for req.Page = 1; ; req.Page++ {
-		res, err := s.Mentions(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		if all == nil {
-			all = res
-			all.Mentions = append([]search.Mention(nil), res.Mentions...)
-		} else {
-			all.Mentions = append(all.Mentions, res.Mentions...)
-		}
-		if len(res.Mentions) < req.Size || len(all.Mentions) >= res.Total {
-			break
-		}
-		if len(all.Mentions) >= maxCSVMentions {
-			return nil, fmt.Errorf("mentions of %s %s: more than %d, too many to export", req.Kind, req.ID, maxCSVMentions)
-		}
+	req.All = true
+	res, err := s.Mentions(ctx, req)
+	if err != nil {
+		return nil, err
 	}
-	return all, nil
+	if len(res.Mentions) > maxCSVMentions {
+		return nil, fmt.Errorf("mentions of %s %s: more than %d, too many to export", req.Kind, req.ID, maxCSVMentions)
+	}
+	return res, nil
 }
 
 // writeMentionsCSV writes mentions as CSV with csvHeader. Every text cell is

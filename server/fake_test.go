@@ -205,6 +205,9 @@ func (f *fakeSearcher) Mentions(ctx context.Context, req search.MentionsRequest)
 			res.Years = append(res.Years, search.YearCount{Year: m.Date[:4], Count: 1})
 		}
 	}
+	if req.All {
+		return res, nil
+	}
 	page, size := max(req.Page, 1), cmp.Or(req.Size, search.DefaultSize)
 	res.Mentions = res.Mentions[min(len(res.Mentions), (page-1)*size):min(len(res.Mentions), page*size)]
 	return res, nil

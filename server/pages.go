@@ -652,30 +652,15 @@ func splitMark(context string, start, end int) (before, mark, after string) {
 var coOccurringKinds = []string{search.FacetResolution, search.FacetOrganization, search.FacetCountry}
 
 // coOccurrenceRequest is the search for the documents that mention one
-// entity, whose facets then count the entities appearing with it.
-//
-// It selects the entity with a field query rather than a filter, because
-// facets are disjunctive: filtered by resolution=X, the resolution facet would
-// count the whole collection (as if X were not selected) instead of the
-// resolutions cited alongside X. A query narrows every facet alike.
+// entity, whose facets then count the entities appearing with it. It scopes
+// rather than filters: facets widen from a filter's selection, so filtered by
+// resolution=X the resolution facet would count the whole collection instead
+// of the resolutions cited alongside X.
 func coOccurrenceRequest(kind, id string) (search.Request, bool) {
 	if !slices.Contains(coOccurringKinds, kind) || id == "" {
 		return search.Request{}, false
 	}
-	return search.Request{Query: "+" + kind + ":" + escapeQueryTerm(id), Size: 1}, true
-}
-
-// escapeQueryTerm escapes the characters that Bleve's query-string language
-// reserves, so an id such as "S/RES/1373 (2001)" or "UN Women" is one term.
-func escapeQueryTerm(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`+-=&|><!(){}[]^"~*?:\/ `, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+	return search.Request{Scope: map[string][]string{kind: {id}}, Size: 1}, true
 }
 
 // coOccurring lists, for each entity facet, the entities most often found in

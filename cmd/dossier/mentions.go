@@ -27,21 +27,10 @@ canonical or as a person types it; several words are joined.`,
 				return err
 			}
 			defer st.Close()
-			req := search.MentionsRequest{Kind: args[0], ID: strings.Join(args[1:], " "), Size: search.MaxSize}
-			var all *search.MentionsResult
-			for req.Page = 1; ; req.Page++ {
-				res, err := st.index.Mentions(cmd.Context(), req)
-				if err != nil {
-					return err
-				}
-				if all == nil {
-					all = res
-				} else {
-					all.Mentions = append(all.Mentions, res.Mentions...)
-				}
-				if len(all.Mentions) >= res.Total || len(res.Mentions) == 0 {
-					break
-				}
+			req := search.MentionsRequest{Kind: args[0], ID: strings.Join(args[1:], " "), All: true}
+			all, err := st.index.Mentions(cmd.Context(), req)
+			if err != nil {
+				return err
 			}
 			if opts.json {
 				return writeJSON(cmd.OutOrStdout(), all)

@@ -240,6 +240,8 @@ func storedDocument(id string, fields map[string]interface{}) (*Document, error)
 		Title:    str(fields[fieldTitle]),
 		Date:     str(fields[fieldDateText]),
 		Type:     str(fields[fieldType]),
+		Format:   str(fields[fieldFormat]),
+		Language: str(fields[fieldLanguage]),
 		Path:     str(fields[fieldPath]),
 		Body:     str(fields[fieldBody]),
 		Entities: []entity.Mention{},

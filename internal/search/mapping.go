@@ -74,9 +74,11 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldBody, text(true))
 	doc.AddFieldMappingsAt(fieldDate, date)
 	doc.AddFieldMappingsAt(fieldDateText, kw(true))
-	for _, f := range []string{fieldYear, fieldFormat, fieldLanguage, fieldDates} {
+	for _, f := range []string{fieldYear, fieldDates} {
 		doc.AddFieldMappingsAt(f, kw(false))
 	}
+	doc.AddFieldMappingsAt(fieldFormat, kw(true))
+	doc.AddFieldMappingsAt(fieldLanguage, kw(true))
 	// Stored too, so a hit can show its entities without reading all mentions.
 	for _, f := range []string{FacetResolution, FacetOrganization, FacetCountry} {
 		doc.AddFieldMappingsAt(f, kw(true))

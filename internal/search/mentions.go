@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"unicode"
 
@@ -47,6 +48,9 @@ func (ix *Index) Mentions(ctx context.Context, req MentionsRequest) (*MentionsRe
 		Mentions: []Mention{},
 	}
 	first, last := (page-1)*size, page*size
+	if req.All {
+		first, last = 0, math.MaxInt
+	}
 	term := bleve.NewTermQuery(id)
 	term.SetField(field)
 	for from := 0; ; from += mentionsPage {

@@ -39,7 +39,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 
-	main := bleve.NewSearchRequestOptions(combine(text, dates, req.Filters, ""), req.Size, (req.Page-1)*req.Size, false)
+	main := bleve.NewSearchRequestOptions(combine(text, dates, req, ""), req.Size, (req.Page-1)*req.Size, false)
 	main.Fields = []string{fieldTitle, fieldDateText, fieldType, fieldPath, fieldSummary,
 		FacetResolution, FacetOrganization, FacetCountry}
 	if req.Query != "" {
@@ -82,7 +82,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		if len(req.Filters[f]) == 0 {
 			continue
 		}
-		fr := bleve.NewSearchRequestOptions(combine(text, dates, req.Filters, f), 0, 0, false)
+		fr := bleve.NewSearchRequestOptions(combine(text, dates, req, f), 0, 0, false)
 		fr.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 		r, err := ix.bleve.SearchInContext(ctx, fr)
 		if err != nil {
@@ -167,17 +167,28 @@ func normalise(req Request) (Request, error) {
 	default:
 		return req, fmt.Errorf("%w: sort %q is not one of relevance, date, -date", ErrBadQuery, req.Sort)
 	}
-	filters := map[string][]string{}
-	for f, values := range req.Filters {
+	var err error
+	if req.Filters, err = canonicalFilters(req.Filters); err != nil {
+		return req, err
+	}
+	if req.Scope, err = canonicalFilters(req.Scope); err != nil {
+		return req, err
+	}
+	return req, nil
+}
+
+// canonicalFilters checks filter names and makes their ids canonical.
+func canonicalFilters(in map[string][]string) (map[string][]string, error) {
+	out := map[string][]string{}
+	for f, values := range in {
 		if !slices.Contains(FacetNames, f) {
-			return req, fmt.Errorf("%w: unknown filter %q (facets: %s)", ErrBadQuery, f, strings.Join(FacetNames, ", "))
+			return nil, fmt.Errorf("%w: unknown filter %q (facets: %s)", ErrBadQuery, f, strings.Join(FacetNames, ", "))
 		}
 		for _, v := range values {
-			filters[f] = append(filters[f], FilterID(f, v))
+			out[f] = append(out[f], FilterID(f, v))
 		}
 	}
-	req.Filters = filters
-	return req, nil
+	return out, nil
 }
 
 // FilterID is the id a filter value stands for: entity filters accept ids as a
@@ -247,30 +258,37 @@ func dateRange(from, to string) (query.Query, error) {
 	return q, nil
 }
 
-// combine ANDs the text query, the date range and every facet's filter except
-// the one named skip; values within one facet are OR-ed.
-func combine(text, dates query.Query, filters map[string][]string, skip string) query.Query {
+// combine ANDs the text query, the date range, the scope and every facet's
+// filter except the one named skip; values within one facet are OR-ed.
+func combine(text, dates query.Query, req Request, skip string) query.Query {
 	parts := []query.Query{text}
 	if dates != nil {
 		parts = append(parts, dates)
 	}
 	for _, f := range FacetNames {
-		ids := filters[f]
-		if f == skip || len(ids) == 0 {
-			continue
+		if f != skip {
+			parts = appendAnyOf(parts, f, req.Filters[f])
 		}
-		var any []query.Query
-		for _, id := range ids {
-			t := bleve.NewTermQuery(id)
-			t.SetField(f)
-			any = append(any, t)
-		}
-		parts = append(parts, bleve.NewDisjunctionQuery(any...))
+		parts = appendAnyOf(parts, f, req.Scope[f])
 	}
 	if len(parts) == 1 {
 		return text
 	}
 	return bleve.NewConjunctionQuery(parts...)
+}
+
+// appendAnyOf adds to parts a query for documents whose field holds any of ids.
+func appendAnyOf(parts []query.Query, field string, ids []string) []query.Query {
+	if len(ids) == 0 {
+		return parts
+	}
+	var any []query.Query
+	for _, id := range ids {
+		t := bleve.NewTermQuery(id)
+		t.SetField(field)
+		any = append(any, t)
+	}
+	return append(parts, bleve.NewDisjunctionQuery(any...))
 }
 
 // dateSort orders by document date; documents without a date come last.

@@ -143,6 +143,13 @@ func TestSearchFiltersSortAndFacets(t *testing.T) {
 			want:    map[string]int{"press-release": 1, "report": 1},
 		},
 		{
+			name:    "a scope narrows every facet, its own too",
+			req:     search.Request{Scope: map[string][]string{"resolution": {"2462"}}},
+			wantIDs: []string{"b"},
+			facet:   search.FacetResolution,
+			want:    map[string]int{"S/RES/2462 (2019)": 1, "S/RES/2178 (2014)": 1},
+		},
+		{
 			name:    "text query with a filter",
 			req:     search.Request{Query: "fighters", Filters: map[string][]string{"year": {"2017"}}},
 			wantIDs: []string{"c"},
@@ -235,7 +242,6 @@ func TestDocumentRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want.Format = "" // the format is indexed, not stored
 	if diff := cmp.Diff(&want, got); diff != "" {
 		t.Errorf("Document(c) (-want +got):\n%s", diff)
 	}
@@ -279,6 +285,10 @@ func TestMentionsInDateOrderWithContext(t *testing.T) {
 	}
 	if diff := cmp.Diff([]search.YearCount{{Year: "2019", Count: 1}, {Year: "2020", Count: 1}}, res.Years); diff != "" {
 		t.Errorf("years (-want +got):\n%s", diff)
+	}
+	all, err := ix.Mentions(context.Background(), search.MentionsRequest{Kind: "resolution", ID: "2178", All: true, Size: 1})
+	if err != nil || len(all.Mentions) != 4 || all.Total != 4 {
+		t.Errorf("All mentions = %d of %d (%v), want all 4 in one answer", len(all.Mentions), all.Total, err)
 	}
 	page2, err := ix.Mentions(context.Background(), search.MentionsRequest{Kind: "resolution", ID: "S/RES/2178 (2014)", Size: 2, Page: 2})
 	if err != nil {

@@ -60,6 +60,10 @@ type Request struct {
 	// Filters maps a facet name to the ids selected in it: ids within a facet are
 	// OR-ed, facets are AND-ed.
 	Filters map[string][]string
+	// Scope, like Filters, keeps only the documents with these ids, but it is not
+	// a selection a facet widens from: every facet counts within the scope. (The
+	// entity page counts what appears with one resolution by scoping to it.)
+	Scope map[string][]string
 	// From and To bound the document date, inclusive, as ISO dates (2019, 2019-12 or
 	// 2019-12-03); empty means open.
 	From, To string
@@ -110,6 +114,9 @@ type MentionsRequest struct {
 	ID   string
 	Page int
 	Size int
+	// All asks for every mention in one answer, ignoring Page and Size (for
+	// exports).
+	All bool
 }
 
 // Entity names one entity with its readable label.
