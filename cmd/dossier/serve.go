@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 	"syscall"
 
@@ -60,7 +62,7 @@ searchable while the server goes on answering.`,
 				go func() {
 					defer close(done)
 					defer indexing.Store(false)
-					sum, err := ing.run(ctx, indexer.Source{FS: corpus.FS, Root: "corpus"})
+					sum, err := ing.run(ctx, indexer.Source{FS: corpus.FS, Root: corpusRoot})
 					if err != nil {
 						log.Error("indexing the sample corpus failed", "err", err)
 						return
@@ -97,6 +99,7 @@ searchable while the server goes on answering.`,
 				Ingest:      relinkingIngester{ing, func(ctx context.Context) { relinkLists(ctx, log, ls, st.index) }},
 				IngestToken: token,
 				Lists:       ls,
+				Originals:   openOriginal,
 			})
 			if err != nil {
 				ln.Close()
@@ -112,3 +115,17 @@ searchable while the server goes on answering.`,
 
 // Compile-time check that the index is what the server needs.
 var _ server.Searcher = (*search.Index)(nil)
+
+// openOriginal opens the file a document was indexed from, by the path the
+// indexer recorded: a file of the embedded corpus, or an absolute path on disk.
+// The server asks only for paths stored with documents, never for one taken
+// from a URL.
+func openOriginal(path string) (io.ReadCloser, error) {
+	if rel, ok := strings.CutPrefix(path, corpusRoot+"/"); ok {
+		return corpus.FS.Open(rel)
+	}
+	if !filepath.IsAbs(path) {
+		return nil, fmt.Errorf("%q: %w", path, os.ErrNotExist)
+	}
+	return os.Open(path)
+}

@@ -155,3 +155,33 @@ func startServer(t *testing.T, index string) string {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+func TestOpenOriginal(t *testing.T) {
+	for _, p := range []string{"corpus/text/2014-09-summit-resolution-2178-foreign-terrorist-fighters.txt", mustAbs(t, "../../indexer/testdata/docs/note.txt")} {
+		f, err := openOriginal(p)
+		if err != nil {
+			t.Errorf("openOriginal(%q): %v", p, err)
+			continue
+		}
+		data, _ := io.ReadAll(f)
+		f.Close()
+		if len(data) == 0 {
+			t.Errorf("openOriginal(%q): empty", p)
+		}
+	}
+	for _, p := range []string{"relative/path.txt", "corpus/../../etc/passwd", "corpus/nope.txt"} {
+		if f, err := openOriginal(p); err == nil {
+			f.Close()
+			t.Errorf("openOriginal(%q) opened a file, want an error", p)
+		}
+	}
+}
+
+func mustAbs(t *testing.T, p string) string {
+	t.Helper()
+	a, err := filepath.Abs(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
