@@ -15,7 +15,11 @@
 //     alone later is a mention of its own;
 //   - a country's possessive is left out: "Kyrgyzstan" of "Kyrgyzstan’s";
 //   - a date range is one mention from its first number: "3 to 5 December 2019"
-//     of "from 3 to 5 December 2019".
+//     of "from 3 to 5 December 2019"; a list of days or months sharing a year
+//     is one mention per item, the last carrying the month and year: "March"
+//     and "May 2019" of "in March and May 2019";
+//   - a numeric date is a date only when the numbers decide its order:
+//     "25/03/2020", "03/26/2020", but not "03/04/2020".
 //
 // Extract is safe for concurrent use; the gazetteers are read-only after init.
 package entity
