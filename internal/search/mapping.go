@@ -34,7 +34,7 @@ var entityField = map[string]string{
 }
 
 // newMapping builds the one mapping every index uses: English-analysed title and
-// body (both searchable without a field name through _all), keyword fields for the
+// body (searched together for words without a field name), keyword fields for the
 // entity ids, type, year, format and language, a datetime field for ranges and
 // sorting, and stored-only fields the result pages need.
 func newMapping() mapping.IndexMapping {
@@ -42,8 +42,9 @@ func newMapping() mapping.IndexMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = en.AnalyzerName
 		f.Store = store
-		f.IncludeTermVectors = true // highlighting needs term locations
-		f.IncludeInAll = true
+		f.IncludeTermVectors = true // highlighting and phrases need term locations
+		// No _all: words without a field name search title and body (withoutAll).
+		f.IncludeInAll = false
 		f.DocValues = false
 		return f
 	}

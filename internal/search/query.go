@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -215,10 +216,11 @@ func textQuery(q string) (query.Query, error) {
 	if q == "" {
 		return bleve.NewMatchAllQuery(), nil
 	}
-	qs := bleve.NewQueryStringQuery(q)
-	if _, err := qs.Parse(); err != nil {
+	parsed, err := bleve.NewQueryStringQuery(q).Parse()
+	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadQuery, err)
 	}
+	qs := withoutAll(parsed)
 	if resolutionQuery.MatchString(q) {
 		if id, ok := entity.Canonical(entity.Resolution, q); ok {
 			cites := bleve.NewTermQuery(id)
@@ -230,6 +232,60 @@ func textQuery(q string) (query.Query, error) {
 		}
 	}
 	return qs, nil
+}
+
+// searchFields are the fields a query word without a field name searches, with
+// their boosts: a word in the title counts for more than one in the body.
+var searchFields = []struct {
+	name  string
+	boost float64
+}{{fieldTitle, 2}, {fieldBody, 1}}
+
+// withoutAll rewrites a parsed query so that each clause without a field name
+// searches the title and the body. Bleve would send such clauses to the _all
+// field, which indexes every word a second time; the index has none.
+func withoutAll(q query.Query) query.Query {
+	switch q := q.(type) {
+	case *query.BooleanQuery:
+		q.Must = withoutAll(q.Must)
+		q.Should = withoutAll(q.Should)
+		q.MustNot = withoutAll(q.MustNot)
+		return q
+	case *query.ConjunctionQuery:
+		for i, c := range q.Conjuncts {
+			q.Conjuncts[i] = withoutAll(c)
+		}
+		return q
+	case *query.DisjunctionQuery:
+		for i, d := range q.Disjuncts {
+			q.Disjuncts[i] = withoutAll(d)
+		}
+		return q
+	case query.FieldableQuery:
+		if q.Field() != "" {
+			return q
+		}
+		var alts []query.Query
+		for _, f := range searchFields {
+			alt := shallowCopy(q)
+			alt.SetField(f.name)
+			if b, ok := alt.(query.BoostableQuery); ok && f.boost != 1 {
+				b.SetBoost(b.Boost() * f.boost)
+			}
+			alts = append(alts, alt)
+		}
+		return bleve.NewDisjunctionQuery(alts...)
+	}
+	return q
+}
+
+// shallowCopy copies the struct a leaf query points to; leaf queries hold only
+// values and a boost pointer that SetBoost replaces rather than writes through.
+func shallowCopy(q query.FieldableQuery) query.FieldableQuery {
+	v := reflect.ValueOf(q)
+	c := reflect.New(v.Elem().Type())
+	c.Elem().Set(v.Elem())
+	return c.Interface().(query.FieldableQuery)
 }
 
 // dateRange builds the document-date filter, or nil when both ends are open.

@@ -197,6 +197,38 @@ func TestHitsCarryTheirEntities(t *testing.T) {
 	}
 }
 
+// TestWordsWithoutAFieldSearchTitleAndBody: each query form finds a word that
+// only a title holds ("financing", of document b) and one only a body holds.
+func TestWordsWithoutAFieldSearchTitleAndBody(t *testing.T) {
+	ix := newIndex(t)
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"financing", []string{"b"}},
+		{"+financing", []string{"b"}},
+		{"financ*", []string{"b"}},
+		{"finance~1", []string{"b"}}, // fuzzy terms are not stemmed: "finance" is one edit from the stem "financ"
+		{`"report on financing"`, []string{"b"}},
+		{"/financ.*/", []string{"b"}},
+		{"survey", []string{"b"}},
+		{"financing -survey", nil},
+		{"title:financing", []string{"b"}},
+		{"body:financing", nil},
+		{"survey briefing", []string{"b", "c"}},
+	}
+	for _, tc := range tests {
+		res, err := ix.Search(context.Background(), search.Request{Query: tc.q, Sort: search.SortDateDesc})
+		if err != nil {
+			t.Errorf("Search(%q): %v", tc.q, err)
+			continue
+		}
+		if diff := cmp.Diff(tc.want, ids(res)); diff != "" {
+			t.Errorf("Search(%q) (-want +got):\n%s", tc.q, diff)
+		}
+	}
+}
+
 func TestSnippetsAreEscapedAndMarked(t *testing.T) {
 	ix := newIndex(t)
 	res, err := ix.Search(context.Background(), search.Request{Query: "alert"})
