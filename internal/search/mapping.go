@@ -48,13 +48,14 @@ func newMapping() mapping.IndexMapping {
 		f.DocValues = false
 		return f
 	}
-	kw := func(store bool) *mapping.FieldMapping {
+	// kw is a keyword field; facet fields keep doc values, which term facets read.
+	kw := func(store, facet bool) *mapping.FieldMapping {
 		f := bleve.NewKeywordFieldMapping()
 		f.Analyzer = keyword.Name
 		f.Store = store
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
-		f.DocValues = true // facets and sorting read doc values
+		f.DocValues = facet
 		return f
 	}
 	storedOnly := func() *mapping.FieldMapping {
@@ -68,24 +69,23 @@ func newMapping() mapping.IndexMapping {
 	}
 	date := bleve.NewDateTimeFieldMapping()
 	date.Store = false
-	date.IncludeInAll = false
+	date.IncludeInAll = false // doc values stay: sorting by date reads them
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(fieldTitle, text(true))
 	doc.AddFieldMappingsAt(fieldBody, text(true))
 	doc.AddFieldMappingsAt(fieldDate, date)
-	doc.AddFieldMappingsAt(fieldDateText, kw(true))
-	for _, f := range []string{fieldYear, fieldDates} {
-		doc.AddFieldMappingsAt(f, kw(false))
-	}
-	doc.AddFieldMappingsAt(fieldFormat, kw(true))
-	doc.AddFieldMappingsAt(fieldLanguage, kw(true))
+	doc.AddFieldMappingsAt(fieldDateText, kw(true, false))
+	doc.AddFieldMappingsAt(fieldYear, kw(false, true))
+	doc.AddFieldMappingsAt(fieldDates, kw(false, false))
+	doc.AddFieldMappingsAt(fieldFormat, kw(true, false))
+	doc.AddFieldMappingsAt(fieldLanguage, kw(true, false))
 	// Stored too, so a hit can show its entities without reading all mentions.
 	for _, f := range []string{FacetResolution, FacetOrganization, FacetCountry} {
-		doc.AddFieldMappingsAt(f, kw(true))
+		doc.AddFieldMappingsAt(f, kw(true, true))
 	}
-	doc.AddFieldMappingsAt(fieldType, kw(true))
-	doc.AddFieldMappingsAt(fieldPath, kw(true))
+	doc.AddFieldMappingsAt(fieldType, kw(true, true))
+	doc.AddFieldMappingsAt(fieldPath, kw(true, false))
 	for _, f := range []string{fieldSummary, fieldEntities, fieldMeta} {
 		doc.AddFieldMappingsAt(f, storedOnly())
 	}
