@@ -137,6 +137,28 @@ func TestListsBrowser(t *testing.T) {
 		t.Errorf("note = %q", got)
 	}
 
+	// 4b. Once the search page carries the list controls (the partials in
+	// lists_partials.html), build a list from it too: "Add to list" on a hit,
+	// and "Make list" from the results.
+	if p := e.srv.pages["search"]; p != nil && p.Lookup("searchToList") != nil {
+		navigate("searching", chromedp.Navigate(ts.URL+"/?q=ISIL"))
+		navigate("following a hit's Add to list", chromedp.Click(css("ol.hits li.hit a.add-to-list-link")))
+		do("choosing the list", chromedp.SetValue(css("#atl-list"), listID))
+		navigate("adding from the search page", chromedp.Click(css("button.atl-submit")))
+		if got := text("p.added"); !strings.Contains(got, "(2 documents)") {
+			t.Errorf("adding a document the list holds: %q", got)
+		}
+		navigate("back to the search", chromedp.Click(css("a.back")))
+		do("naming a list of the results", chromedp.SendKeys(css("#sts-list-name"), "ISIL results"))
+		navigate("making a list of the results", chromedp.Click(css("form.results-to-list button")))
+		if h := text("#list-heading"); h != "ISIL results" || count("ol.items li.item") != 1 {
+			t.Errorf("list from the search page: %q with %d items", h, count("ol.items li.item"))
+		}
+		navigate("back to the first list", chromedp.Navigate(ts.URL+"/lists/"+listID))
+	} else {
+		t.Log("the search page has no list controls yet; building the list from the search page is not tested")
+	}
+
 	// 5. Follow the RIS export link: fetch what it points at and read it.
 	ris, err := chromedp.Run(bctx, chromedp.Evaluate[string](
 		`fetch(document.querySelector("a.export-ris").href).then(r => r.ok ? r.text() : "HTTP " + r.status)`,
