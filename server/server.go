@@ -67,6 +67,9 @@ type Options struct {
 	// Lists enables reading lists and saved searches (/lists, /api/lists,
 	// /api/searches); nil answers those routes 404. See lists.go.
 	Lists ListStore
+	// Limits tune the rate limit, deadlines, body and header limits (harden.go);
+	// the zero value means the defaults.
+	Limits Limits
 }
 
 // Server serves the API and the web page over a Searcher.
@@ -83,6 +86,8 @@ type Server struct {
 
 	lists     ListStore
 	listPages map[string]*pageTemplate
+
+	limits Limits
 }
 
 //go:embed templates/*.html
@@ -101,6 +106,8 @@ func New(s Searcher, opts Options) (*Server, error) {
 	if srv.log == nil {
 		srv.log = slog.Default()
 	}
+	srv.log = slog.New(requestIDHandler{srv.log.Handler()})
+	srv.limits = opts.Limits.withDefaults()
 	if srv.index == nil {
 		srv.index = func() bool { return false }
 	}
@@ -120,7 +127,8 @@ func New(s Searcher, opts Options) (*Server, error) {
 	e.HTTPErrorHandler = srv.handleError
 	// logRequests is outermost so that it sees (and hands to handleError) the
 	// errors of everything inside it, panics included.
-	e.Use(srv.logRequests, securityHeaders, srv.recoverPanics)
+	e.Use(requestID, srv.logRequests, securityHeaders, srv.recoverPanics)
+	e.Use(srv.harden(srv.limits)...)
 
 	// Every route answers HEAD as well as GET, for curl -I and uptime checks;
 	// net/http drops the body.
@@ -153,11 +161,10 @@ func (s *Server) Handler() http.Handler { return s.echo }
 // pages small; the limits are there so that slow or idle clients cannot hold
 // connections (and goroutines) forever.
 const (
-	readHeaderTimeout = 10 * time.Second
-	readTimeout       = 30 * time.Second
-	writeTimeout      = 60 * time.Second
-	idleTimeout       = 2 * time.Minute
-	shutdownTimeout   = 10 * time.Second
+	readTimeout     = 30 * time.Second
+	writeTimeout    = 60 * time.Second
+	idleTimeout     = 2 * time.Minute
+	shutdownTimeout = 10 * time.Second
 )
 
 // ListenAndServe listens on addr and serves until ctx is cancelled, then shuts
@@ -177,7 +184,7 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string) error {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.Handler(),
-		ReadHeaderTimeout: readHeaderTimeout,
+		ReadHeaderTimeout: s.limits.ReadHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
@@ -256,6 +263,11 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
+		// For browsers older than frame-ancestors, and to keep other sites'
+		// windows and pages from reaching into ours.
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
 		return next(c)
 	}
 }
