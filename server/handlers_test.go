@@ -554,8 +554,9 @@ func TestHeadersAndStatic(t *testing.T) {
 // missing or broken.
 func TestParsePagesFailsEarly(t *testing.T) {
 	good := fstest.MapFS{
-		"templates/layout.html": {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)},
-		"templates/chart.html":  {Data: []byte(`{{define "yearchart"}}{{end}}`)},
+		"templates/layout.html":         {Data: []byte(`{{define "layout"}}{{template "content" .}}{{end}}`)},
+		"templates/chart.html":          {Data: []byte(`{{define "yearchart"}}{{end}}`)},
+		"templates/lists_partials.html": {Data: []byte(`{{define "addToListLink"}}{{end}}`)},
 	}
 	for _, name := range pageNames {
 		good["templates/"+name+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}x{{end}}`)}
@@ -585,9 +586,10 @@ func TestParsePagesFailsEarly(t *testing.T) {
 func TestRenderFailureLeavesNoHalfPage(t *testing.T) {
 	srv := newTestServer(t, newFake(t))
 	fsys := fstest.MapFS{
-		"templates/layout.html": {Data: []byte(`{{define "layout"}}<p>start</p>{{template "content" .}}{{end}}`)},
-		"templates/search.html": {Data: []byte(`{{define "content"}}{{index .Hits 99}}{{end}}`)},
-		"templates/chart.html":  {Data: []byte(`{{define "yearchart"}}{{end}}`)},
+		"templates/layout.html":         {Data: []byte(`{{define "layout"}}<p>start</p>{{template "content" .}}{{end}}`)},
+		"templates/search.html":         {Data: []byte(`{{define "content"}}{{index .Hits 99}}{{end}}`)},
+		"templates/chart.html":          {Data: []byte(`{{define "yearchart"}}{{end}}`)},
+		"templates/lists_partials.html": {Data: []byte(`{{define "addToListLink"}}{{end}}`)},
 	}
 	for _, name := range pageNames[1:] {
 		fsys["templates/"+name+".html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{.Message}}{{end}}`)}

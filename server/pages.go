@@ -31,7 +31,7 @@ type pageTemplate = template.Template
 func parsePages(fsys fs.FS) (map[string]*pageTemplate, error) {
 	pages := make(map[string]*pageTemplate, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New(name).Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html", "templates/chart.html", "templates/"+name+".html")
+		t, err := template.New(name).Funcs(templateFuncs).ParseFS(fsys, "templates/layout.html", "templates/chart.html", "templates/lists_partials.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("page %s: %w", name, err)
 		}
@@ -85,6 +85,8 @@ func (s *Server) base(c echo.Context, title string) base {
 // searchView is the search page's view model.
 type searchView struct {
 	base
+	// ListTools are the save-search and results-to-list forms; nil without a list store.
+	ListTools             *searchToListView
 	Query, Sort, From, To string
 	// Size is the page size when the URL set one; the form carries it on.
 	Size        int
@@ -129,8 +131,8 @@ type chip struct {
 }
 
 type hitView struct {
-	Href, Title, Date, Type, Path string
-	Snippet                       template.HTML
+	ID, Href, Title, Date, Type, Path string
+	Snippet                           template.HTML
 	// Entities are the first few of the hit's entities, as chips; More
 	// counts the rest, which the document page lists (MoreHref).
 	Entities []entityChip
@@ -212,6 +214,7 @@ func (s *Server) searchPage(c echo.Context) error {
 		return err
 	}
 	view := buildSearchView(req, normalizeResult(res))
+	view.ListTools = s.searchToListFor(req, res.Total)
 	view.base = s.base(c, "Search")
 	view.HeaderSearch = false
 	if req.Query != "" {
@@ -293,6 +296,7 @@ func buildSearchView(req search.Request, res *search.Result) searchView {
 			Entities: chips,
 			More:     more,
 			MoreHref: documentURL(h.ID) + "#entities",
+			ID:       h.ID,
 			Href:     documentURL(h.ID),
 			Title:    cmp.Or(h.Title, h.ID),
 			Date:     h.Date,
@@ -426,6 +430,8 @@ func entityURL(kind, id string) string {
 
 type documentView struct {
 	base
+	AddToList                                        *addToListView // nil without a list store
+	Citations                                        []citationView
 	ID, DocTitle, Date, Type, Path, Format, Language string
 	Meta                                             []keyValue
 	Body                                             template.HTML
@@ -461,6 +467,8 @@ func (s *Server) documentPage(c echo.Context) error {
 		return err
 	}
 	view := buildDocumentView(doc)
+	view.AddToList = s.addToListFor(c, doc.ID)
+	view.Citations = documentCitations(doc)
 	if s.originals != nil && doc.Path != "" {
 		view.OriginalURL = documentURL(doc.ID) + "/original"
 		view.FileName = path.Base(doc.Path)
@@ -525,6 +533,8 @@ func groupEntities(ms []entity.Mention) []entityGroup {
 
 type entityView struct {
 	base
+	Citations                  []citationView // a resolution's citations; nil for other kinds
+	ListsOn                    bool           // a list store is there: mentions get "Add to list"
 	Kind, KindLabel, ID, Label string
 	// SearchURL finds the documents filtered by this entity; "" for kinds that
 	// are not facets (dates).
@@ -545,8 +555,8 @@ type entityView struct {
 // mentionView is one mention in its sentence: Context is Before, Mark (the
 // mention) and After, which the template escapes one by one around <mark>.
 type mentionView struct {
-	DocHref, Title, Date string
-	Before, Mark, After  string
+	DocID, DocHref, Title, Date string
+	Before, Mark, After         string
 }
 
 // coOccurringTop is how many entities of each kind the entity page lists as
@@ -572,6 +582,8 @@ func (s *Server) entityPage(c echo.Context) error {
 		return err
 	}
 	view := buildEntityView(req, res)
+	view.Citations = resolutionCitations(view.Kind, view.ID)
+	view.ListsOn = s.lists != nil
 	if sreq, ok := coOccurrenceRequest(view.Kind, view.ID); ok && res.Total > 0 {
 		co, err := s.s.Search(ctx, sreq)
 		if err != nil {
@@ -604,7 +616,7 @@ func buildEntityView(req search.MentionsRequest, res *search.MentionsResult) ent
 	}
 	v.Timeline = buildYearChart("timeline", "Mentions per year", "mention", "mentions", counts, nil)
 	for _, m := range res.Mentions {
-		mv := mentionView{DocHref: documentURL(m.DocID), Title: cmp.Or(m.Title, m.DocID), Date: m.Date}
+		mv := mentionView{DocID: m.DocID, DocHref: documentURL(m.DocID), Title: cmp.Or(m.Title, m.DocID), Date: m.Date}
 		mv.Before, mv.Mark, mv.After = splitMark(m.Context, m.MarkStart, m.MarkEnd)
 		v.Mentions = append(v.Mentions, mv)
 	}
