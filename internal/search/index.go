@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
 	bolt "go.etcd.io/bbolt"
 
 	"dossier/internal/entity"
@@ -221,14 +222,20 @@ func indexFields(d Document) (map[string]interface{}, error) {
 
 // Document returns the stored document with the given id, or ErrNotFound.
 func (ix *Index) Document(ctx context.Context, id string) (*Document, error) {
-	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{id}))
+	return ix.firstDocument(ctx, bleve.NewDocIDQuery([]string{id}), fmt.Sprintf("document %q", id))
+}
+
+// firstDocument returns the stored document q matches first, or ErrNotFound
+// for what (the thing looked for, in words).
+func (ix *Index) firstDocument(ctx context.Context, q query.Query, what string) (*Document, error) {
+	req := bleve.NewSearchRequest(q)
 	req.Fields = []string{"*"}
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("look up document %s: %w", id, err)
+		return nil, fmt.Errorf("look up %s: %w", what, err)
 	}
 	if len(res.Hits) == 0 {
-		return nil, fmt.Errorf("document %q: %w", id, ErrNotFound)
+		return nil, fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
 	return storedDocument(res.Hits[0].ID, res.Hits[0].Fields)
 }
@@ -308,14 +315,5 @@ func parseISODate(s string, end bool) (time.Time, error) {
 func (ix *Index) DocumentByPath(ctx context.Context, path string) (*Document, error) {
 	q := bleve.NewTermQuery(path)
 	q.SetField(fieldPath)
-	req := bleve.NewSearchRequest(q)
-	req.Fields = []string{"*"}
-	res, err := ix.bleve.SearchInContext(ctx, req)
-	if err != nil {
-		return nil, fmt.Errorf("look up document at %s: %w", path, err)
-	}
-	if len(res.Hits) == 0 {
-		return nil, fmt.Errorf("document at %q: %w", path, ErrNotFound)
-	}
-	return storedDocument(res.Hits[0].ID, res.Hits[0].Fields)
+	return ix.firstDocument(ctx, q, fmt.Sprintf("document at %q", path))
 }
