@@ -436,7 +436,7 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 		if k == j || k >= len(toks) {
 			break
 		}
-		if _, ok := yearTok(toks[k]); !ok || k+1 < len(toks) && toks[k+1].sep == sepNone && toks[k+1].kind == tPunct && toks[k+1].norm != "," && toks[k+1].norm != "." {
+		if _, ok := yearTok(toks[k]); !ok || k+1 < len(toks) && toks[k+1].sep == sepNone && toks[k+1].kind == tPunct && (toks[k+1].norm == "/" || toks[k+1].norm == "-") {
 			break
 		}
 		list = append(list, k)

@@ -100,6 +100,18 @@ func TestResolutions(t *testing.T) {
 		{"old Assembly style", "General Assembly resolution 2625 (XXV)", nil},
 		{"future number", "resolution 9999 (2001)", nil},
 		{"number after a list with years", "resolution 2396 (2017), 15 States reported", []found{{"S/RES/2396 (2017)", "resolution 2396 (2017)", ""}}},
+		{"abbreviated", "SC res. 2396, UNSC Res 2462 and Res. 2178 (2014); S/RES/1373", []found{
+			{"S/RES/2396 (2017)", "res. 2396", ""},
+			{"S/RES/2462 (2019)", "Res 2462", ""},
+			{"S/RES/2178 (2014)", "Res. 2178 (2014)", ""},
+			{"S/RES/1373 (2001)", "S/RES/1373", ""},
+		}},
+		{"slashes", "resolutions 1267/1989/2253 and resolution 1373/2001", []found{
+			{"S/RES/1267 (1999)", "resolutions 1267", ""},
+			{"S/RES/1989 (2011)", "1989", ""},
+			{"S/RES/2253 (2015)", "2253", ""},
+			{"S/RES/1373 (2001)", "resolution 1373/2001", ""},
+		}},
 		{"list without years", "resolutions 1267, 1989 and 2253 concern", []found{
 			{"S/RES/1267 (1999)", "resolutions 1267", ""},
 			{"S/RES/1989 (2011)", "1989", ""},
@@ -216,6 +228,7 @@ func TestDates(t *testing.T) {
 		{"since", "Since 2013, over 800 nationals", []found{{"2013", "2013", ""}}},
 		{"in", "visited in 2016.", []found{{"2016", "2016", ""}}},
 		{"year list", "the Committee’s 2012 and 2016 visit recommendations", []found{{"2012", "2012", ""}, {"2016", "2016", ""}}},
+		{"year list before a semicolon", "in the years 2015 and 2016; in 2017/18", []found{{"2015", "2015", ""}, {"2016", "2016", ""}}},
 		{"year range", "the 2014–2019 period and from 2013 to 2016", []found{{"2014/2019", "2014–2019", ""}, {"2013/2016", "2013 to 2016", ""}}},
 		{"citation year is not a date", "resolution 1373 (2001) and resolution 1373 of 2001", nil},
 		{"relative", "last year and this year", nil},

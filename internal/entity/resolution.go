@@ -207,6 +207,20 @@ var (
 		"world": true, "union": true, "au": true}
 )
 
+// resAbbrev reports whether toks[i] is "res." or "Res" abbreviating
+// "resolution" before a number (not the "RES" of a symbol, "S/RES/2396").
+func resAbbrev(toks []token, i int) bool {
+	t := toks[i]
+	if t.norm != "res" || i > 0 && t.sep == sepNone && isPunct(toks, i-1, "/") || isPunct(toks, i+1, "/") {
+		return false
+	}
+	j := i + 1
+	if isPunct(toks, j, ".") && toks[j].sep == sepNone {
+		j++
+	}
+	return j < len(toks) && toks[j].kind == tNumber && toks[j].sep == sepSpace
+}
+
 // hyphenatedKeyword reports whether toks[i] begins "resolu-" "tion(s)", the
 // keyword hyphenated at the end of a line.
 func hyphenatedKeyword(toks []token, i int) bool {
@@ -242,10 +256,17 @@ func scanResolutions(body string, toks []token, out []Mention) []Mention {
 			if ok {
 				i = next - 1
 			}
-		case t.kind == tWord && (t.norm == "resolution" || t.norm == "resolutions" || t.text(body) == "UNSCR" || t.text(body) == "UNSCRs" || t.text(body) == "SCR" || t.text(body) == "SCRs" || hyphenatedKeyword(toks, i)):
+		case t.kind == tWord && (t.norm == "resolution" || t.norm == "resolutions" || t.text(body) == "UNSCR" || t.text(body) == "UNSCRs" || t.text(body) == "SCR" || t.text(body) == "SCRs" || hyphenatedKeyword(toks, i) || resAbbrev(toks, i)):
 			ctx := ""
 			j := i + 1
 			kw := t.norm
+			if t.norm == "res" {
+				// "SC res. 2396", "Res. 2178 (2014)": the abbreviation.
+				kw = "resolution"
+				if isPunct(toks, j, ".") {
+					j++
+				}
+			}
 			if t.norm == "resolu" {
 				// "resolu-\ntion": the keyword broken at a line end in PDF text.
 				kw = "resolu" + toks[i+2].norm
@@ -329,6 +350,35 @@ func citationList(body string, toks []token, j, start int, ga bool, out []Mentio
 		}
 		var m Mention
 		end := j + 1
+		if chain := slashChain(toks, j); !ga && n > 99 && len(chain) >= 3 {
+			// "resolutions 1267/1989/2253": three Council resolutions, not
+			// a number and its year.
+			var ms []Mention
+			for k, c := range chain {
+				num, _ := atoiTok(toks[c], 4)
+				id, _, ok := fileResolution(num, 0)
+				if !ok {
+					ms = nil
+					break
+				}
+				b := toks[c].start
+				if k == 0 {
+					b = begin
+				}
+				ms = append(ms, Mention{Kind: Resolution, ID: id, Start: b, End: toks[c].end})
+			}
+			if ms == nil {
+				break
+			}
+			out = append(out, ms...)
+			count += len(ms)
+			j = chain[len(chain)-1] + 1
+			if k, ok := listNext(toks, j); ok {
+				j = k
+				continue
+			}
+			break
+		}
 		if isPunct(toks, j+1, "/") && toks[j+1].sep == sepNone && j+2 < len(toks) && toks[j+2].sep == sepNone {
 			// "60/288": a General Assembly resolution, session/number;
 			// "1373/2001": a Council resolution and its year.
@@ -375,22 +425,44 @@ func citationList(body string, toks []token, j, start int, ga bool, out []Mentio
 		out = append(out, m)
 		count++
 		j = end
-		// The separators of a list: ",", "and", ", and", "or", "as well as".
-		k := j
-		if isPunct(toks, k, ",") || isPunct(toks, k, ";") {
-			k++
-		}
-		if k < len(toks) && (toks[k].norm == "and" || toks[k].norm == "or") {
-			k++
-		} else if k+2 < len(toks) && toks[k].norm == "as" && toks[k+1].norm == "well" && toks[k+2].norm == "as" {
-			k += 3
-		}
-		if k == j || k >= len(toks) || toks[k].kind != tNumber {
+		k, ok := listNext(toks, j)
+		if !ok {
 			break
 		}
 		j = k
 	}
 	return out, j, count
+}
+
+// listNext reads the separator of a list of citations at toks[j] (",", "and",
+// ", and", "or", "as well as") and returns the index of the number after it.
+func listNext(toks []token, j int) (int, bool) {
+	k := j
+	if isPunct(toks, k, ",") || isPunct(toks, k, ";") {
+		k++
+	}
+	if k < len(toks) && (toks[k].norm == "and" || toks[k].norm == "or") {
+		k++
+	} else if k+2 < len(toks) && toks[k].norm == "as" && toks[k+1].norm == "well" && toks[k+2].norm == "as" {
+		k += 3
+	}
+	if k == j || k >= len(toks) || toks[k].kind != tNumber {
+		return j, false
+	}
+	return k, true
+}
+
+// slashChain returns the indexes of the numbers of "1267/1989/2253" starting
+// at toks[j], numbers and slashes written without spaces.
+func slashChain(toks []token, j int) []int {
+	var out []int
+	for k := j; k < len(toks) && toks[k].kind == tNumber && (k == j || toks[k].sep == sepNone); k += 2 {
+		out = append(out, k)
+		if !isPunct(toks, k+1, "/") || toks[k+1].sep != sepNone {
+			break
+		}
+	}
+	return out
 }
 
 // symbolCitation reads a document symbol at toks[i]: "S/RES/2396 (2017)",
