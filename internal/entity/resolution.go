@@ -350,7 +350,7 @@ func citationList(body string, toks []token, j, start int, ga bool, out []Mentio
 		}
 		var m Mention
 		end := j + 1
-		if chain := slashChain(toks, j); !ga && n > 99 && len(chain) >= 3 {
+		if chain := slashChain(toks, j); !ga && n > 99 && chain != nil {
 			// "resolutions 1267/1989/2253": three Council resolutions, not
 			// a number and its year.
 			var ms []Mention
@@ -453,14 +453,21 @@ func listNext(toks []token, j int) (int, bool) {
 }
 
 // slashChain returns the indexes of the numbers of "1267/1989/2253" starting
-// at toks[j], numbers and slashes written without spaces.
+// at toks[j], numbers and slashes written without spaces, or nil when there
+// are fewer than three.
 func slashChain(toks []token, j int) []int {
+	if !(j+4 < len(toks) && isPunct(toks, j+1, "/") && isPunct(toks, j+3, "/")) {
+		return nil // the common case, checked without allocating
+	}
 	var out []int
 	for k := j; k < len(toks) && toks[k].kind == tNumber && (k == j || toks[k].sep == sepNone); k += 2 {
 		out = append(out, k)
 		if !isPunct(toks, k+1, "/") || toks[k+1].sep != sepNone {
 			break
 		}
+	}
+	if len(out) < 3 {
+		return nil
 	}
 	return out
 }

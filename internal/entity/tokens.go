@@ -237,6 +237,19 @@ func normWord(w string) string {
 	if n, ok := normCache[w]; ok {
 		return n
 	}
+	if ascii, apos := asciiWord(w); ascii && !apos {
+		// Letters and digits only, as most words are: one allocation, no
+		// rune decoding.
+		b := make([]byte, len(w))
+		for k := 0; k < len(w); k++ {
+			c := w[k]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b[k] = c
+		}
+		return string(b)
+	}
 	var b strings.Builder
 	b.Grow(len(w))
 	for _, r := range w {
@@ -254,6 +267,20 @@ func normWord(w string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return b.String()
+}
+
+// asciiWord reports whether w is all ASCII, and whether it has an ASCII
+// apostrophe.
+func asciiWord(w string) (ascii, apos bool) {
+	for k := 0; k < len(w); k++ {
+		switch c := w[k]; {
+		case c >= utf8.RuneSelf:
+			return false, apos
+		case c == '\'':
+			apos = true
+		}
+	}
+	return true, apos
 }
 
 // isUpperWord reports whether w has at least two letters and no lower-case
