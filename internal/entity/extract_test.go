@@ -97,6 +97,10 @@ func TestResolutions(t *testing.T) {
 		{"numbers are not resolutions", "over 800 nationals; paragraph 11; in 2019; 150 women", nil},
 		{"1267 Committee is not a resolution", "the 1267 Committee met", nil},
 		{"Human Rights Council resolution", "Human Rights Council resolution 35/34", nil},
+		{"other councils and assemblies", "Arab League Council resolution 8543, Peace and Security Council resolution 12, World Health Assembly resolution 72, Parliamentary Assembly resolution 2091", nil},
+		{"the Council and the Assembly", "recalled that Council resolution 2253 and Assembly resolution 72/284 apply", []found{
+			{"S/RES/2253 (2015)", "resolution 2253", ""}, {"A/RES/72/284", "resolution 72/284", ""},
+		}},
 		{"old Assembly style", "General Assembly resolution 2625 (XXV)", nil},
 		{"future number", "resolution 9999 (2001)", nil},
 		{"number after a list with years", "resolution 2396 (2017), 15 States reported", []found{{"S/RES/2396 (2017)", "resolution 2396 (2017)", ""}}},

@@ -201,10 +201,13 @@ var (
 		"executive": true, "governing": true, "trusteeship": true, "ministers": true, "european": true,
 		"permanent": true, "peace": true, "hrc": true, "arctic": true, "atlantic": true, "legislative": true,
 		"national": true, "municipal": true, "city": true, "state": true, "supreme": true, "interior": true,
-		"unesco": true, "fao": true, "icao": true, "imo": true, "wfp": true, "undp": true, "unicef": true}
+		"unesco": true, "fao": true, "icao": true, "imo": true, "wfp": true, "undp": true, "unicef": true,
+		"league": true, "presidential": true, "transitional": true, "federal": true, "regional": true,
+		"provincial": true, "local": true, "county": true, "sovereignty": true, "judicial": true}
 	otherAssembly = map[string]bool{"parliamentary": true, "health": true, "national": true, "legislative": true,
 		"interparliamentary": true, "constituent": true, "people's": true, "federal": true, "state": true,
-		"world": true, "union": true, "au": true}
+		"world": true, "union": true, "au": true, "ecowas": true, "oas": true, "regional": true,
+		"provincial": true, "municipal": true, "county": true}
 )
 
 // resAbbrev reports whether toks[i] is "res." or "Res" abbreviating
