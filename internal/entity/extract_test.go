@@ -70,6 +70,7 @@ func TestResolutions(t *testing.T) {
 		{"symbol", "see S/RES/2396 (2017).", []found{{"S/RES/2396 (2017)", "S/RES/2396 (2017)", ""}}},
 		{"symbol glued year", "see S/RES/2396(2017).", []found{{"S/RES/2396 (2017)", "S/RES/2396(2017)", ""}}},
 		{"symbol no year", "see S/RES/2396 and more", []found{{"S/RES/2396 (2017)", "S/RES/2396", ""}}},
+		{"symbol split at a line end", "see S/RES/\n2396 (2017) and A/RES/\n72/284", []found{{"S/RES/2396 (2017)", "S/RES/\n2396 (2017)", ""}, {"A/RES/72/284", "A/RES/\n72/284", ""}}},
 		{"UNSCR", "under UNSCR 1540, States", []found{{"S/RES/1540 (2004)", "UNSCR 1540", ""}}},
 		{"SCR", "under SCR 2396 and UNSCRs 1373 and 1624", []found{{"S/RES/2396 (2017)", "SCR 2396", ""}, {"S/RES/1373 (2001)", "UNSCRs 1373", ""}, {"S/RES/1624 (2005)", "1624", ""}}},
 		{"Council resolution", "Council resolution 2253 was adopted", []found{{"S/RES/2253 (2015)", "resolution 2253", ""}}},

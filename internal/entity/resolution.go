@@ -478,8 +478,9 @@ func slashChain(toks []token, j int) []int {
 // symbolCitation reads a document symbol at toks[i]: "S/RES/2396 (2017)",
 // "S/RES/2396(2017)", "A/RES/72/284".
 func symbolCitation(body string, toks []token, i int, out []Mention) ([]Mention, int, bool) {
+	// The number may follow "S/RES/" on the next line of PDF text.
 	if !(i+4 < len(toks) && toks[i+2].norm == "res" && isPunct(toks, i+3, "/") &&
-		toks[i+2].sep == sepNone && toks[i+3].sep == sepNone && toks[i+4].sep == sepNone) {
+		toks[i+2].sep == sepNone && toks[i+3].sep == sepNone && toks[i+4].sep != sepPara) {
 		return out, i, false
 	}
 	if i > 0 && toks[i].sep == sepNone && toks[i-1].kind == tWord {
