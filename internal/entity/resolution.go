@@ -313,8 +313,8 @@ func scanResolutions(body string, toks []token, out []Mention) []Mention {
 			// A bare "2396 (2017)" is a citation when the year is the year
 			// that resolution was adopted: numbers and years rarely agree by
 			// chance.
-			if i > 0 && toks[i].sep == sepNone && (isPunct(toks, i-1, "/") || isPunct(toks, i-1, ".") || isPunct(toks, i-1, ",")) {
-				continue
+			if !isPunct(toks, i+1, "(") || i > 0 && toks[i].sep == sepNone && (isPunct(toks, i-1, "/") || isPunct(toks, i-1, ".") || isPunct(toks, i-1, ",")) {
+				continue // most numbers: no "(" after them
 			}
 			n, ok := atoiTok(t, 4)
 			if !ok {
