@@ -40,6 +40,11 @@ const (
 
 // textWidth is the width of s in points at size.
 func textWidth(s string, size float64) float64 {
+	return float64(units(s)) * size / 1000
+}
+
+// units is the advance width of s in thousandths of an em.
+func units(s string) int {
 	w := 0
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c >= 32 && c <= 126 {
@@ -48,24 +53,28 @@ func textWidth(s string, size float64) float64 {
 			w += 556
 		}
 	}
-	return float64(w) * size / 1000
+	return w
 }
 
-// wrap breaks a paragraph into lines no wider than width at size.
+// wrap breaks a paragraph into lines no wider than width at size, keeping a
+// running width in whole units (so the breaks are exactly those of measuring
+// each candidate line) rather than measuring each candidate line again.
 func wrap(p string, size, width float64) []string {
 	var lines []string
-	line := ""
+	line, w := "", 0
+	space := units(" ")
 	for _, word := range strings.Fields(p) {
-		if line == "" {
-			line = word
-			continue
-		}
-		if textWidth(line+" "+word, size) > width {
+		ww := units(word)
+		switch {
+		case line == "":
+			line, w = word, ww
+		case float64(w+space+ww)*size/1000 > width:
 			lines = append(lines, line)
-			line = word
-			continue
+			line, w = word, ww
+		default:
+			line += " " + word
+			w += space + ww
 		}
-		line += " " + word
 	}
 	if line != "" {
 		lines = append(lines, line)
@@ -182,6 +191,7 @@ func showLine(c *strings.Builder, l string, kerned bool) {
 	c.WriteString("] TJ\n")
 }
 
-func escapePDF(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`).Replace(s)
-}
+// pdfEscaper is built once: a Replacer is costly to build and cheap to use.
+var pdfEscaper = strings.NewReplacer(`\`, `\\`, `(`, `\(`, `)`, `\)`)
+
+func escapePDF(s string) string { return pdfEscaper.Replace(s) }
