@@ -120,28 +120,23 @@ then, as these commands will tell you.`,
   dossier lists export k3x7qv2mza --format ris -o visit.ris
   dossier lists import visit.json --name "Visit (imported)"`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withLists(opts, func(st *lists.Store) error {
-				ls, err := st.Lists()
-				if err != nil {
-					return err
-				}
-				if ls == nil {
-					ls = []lists.List{}
-				}
-				if opts.json {
-					return writeJSON(cmd.OutOrStdout(), map[string][]lists.List{"lists": ls})
-				}
-				w := cmd.OutOrStdout()
+		RunE: listsRun(opts, func(cmd *cobra.Command, _ []string, st *lists.Store) error {
+			ls, err := st.Lists()
+			if err != nil {
+				return err
+			}
+			if ls == nil {
+				ls = []lists.List{}
+			}
+			return answer(cmd, opts, map[string][]lists.List{"lists": ls}, func(w io.Writer) {
 				if len(ls) == 0 {
 					fmt.Fprintln(w, `No reading lists yet: dossier lists create NAME`)
 				}
 				for _, l := range ls {
 					fmt.Fprintf(w, "%s  %3d item%s  %s\n", l.ID, len(l.Items), plural(len(l.Items)), l.Name)
 				}
-				return nil
 			})
-		},
+		}),
 	}
 	cmd.PersistentFlags().BoolVar(&opts.json, "json", false, "print JSON (the API's shapes)")
 	cmd.AddCommand(
@@ -151,6 +146,7 @@ then, as these commands will tell you.`,
 	return cmd
 }
 
+// withLists runs fn with the lists store of the index open, and closes it.
 func withLists(opts *options, fn func(*lists.Store) error) error {
 	// Lists belong to an index; a mistyped --index should not leave a new
 	// folder holding an empty lists.db behind.
@@ -168,6 +164,24 @@ func withLists(opts *options, fn func(*lists.Store) error) error {
 	return err
 }
 
+// listsRun is the RunE of a lists subcommand that needs nothing before the
+// store is open: fn runs inside withLists.
+func listsRun(opts *options, fn func(cmd *cobra.Command, args []string, st *lists.Store) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		return withLists(opts, func(st *lists.Store) error { return fn(cmd, args, st) })
+	}
+}
+
+// answer prints v as JSON under --json, else what text writes, to standard
+// output.
+func answer(cmd *cobra.Command, opts *options, v any, text func(w io.Writer)) error {
+	if opts.json {
+		return writeJSON(cmd.OutOrStdout(), v)
+	}
+	text(cmd.OutOrStdout())
+	return nil
+}
+
 func plural(n int) string {
 	if n == 1 {
 		return ""
@@ -180,19 +194,13 @@ func listsShowCmd(opts *options) *cobra.Command {
 		Use:   "show ID",
 		Short: "Print one list with its items and notes",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withLists(opts, func(st *lists.Store) error {
-				l, err := st.Get(args[0])
-				if err != nil {
-					return err
-				}
-				if opts.json {
-					return writeJSON(cmd.OutOrStdout(), l)
-				}
-				printList(cmd.OutOrStdout(), l)
-				return nil
-			})
-		},
+		RunE: listsRun(opts, func(cmd *cobra.Command, args []string, st *lists.Store) error {
+			l, err := st.Get(args[0])
+			if err != nil {
+				return err
+			}
+			return answer(cmd, opts, l, func(w io.Writer) { printList(w, l) })
+		}),
 	}
 }
 
@@ -218,19 +226,13 @@ func listsCreateCmd(opts *options) *cobra.Command {
 		Use:   "create NAME",
 		Short: "Make an empty list",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withLists(opts, func(st *lists.Store) error {
-				l, err := st.Create(args[0], desc)
-				if err != nil {
-					return err
-				}
-				if opts.json {
-					return writeJSON(cmd.OutOrStdout(), l)
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Created %q: %s\n", l.Name, l.ID)
-				return nil
-			})
-		},
+		RunE: listsRun(opts, func(cmd *cobra.Command, args []string, st *lists.Store) error {
+			l, err := st.Create(args[0], desc)
+			if err != nil {
+				return err
+			}
+			return answer(cmd, opts, l, func(w io.Writer) { fmt.Fprintf(w, "Created %q: %s\n", l.Name, l.ID) })
+		}),
 	}
 	cmd.Flags().StringVar(&desc, "description", "", "what the list is for")
 	return cmd
@@ -242,36 +244,32 @@ func listsAddCmd(opts *options) *cobra.Command {
 		Use:   "add ID DOC_ID",
 		Short: "Add a document (by its id, as search prints it) to a list",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withLists(opts, func(ls *lists.Store) error {
-				l, err := ls.Get(args[0])
-				if err != nil {
-					return err
-				}
-				st, err := openStore(opts.indexDir, false)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				doc, err := st.index.Document(cmd.Context(), args[1])
-				if err != nil {
-					return err
-				}
-				it, added, err := ls.Add(l.ID, doc, note)
-				if err != nil {
-					return err
-				}
-				if opts.json {
-					return writeJSON(cmd.OutOrStdout(), it)
-				}
+		RunE: listsRun(opts, func(cmd *cobra.Command, args []string, ls *lists.Store) error {
+			l, err := ls.Get(args[0])
+			if err != nil {
+				return err
+			}
+			st, err := openStore(opts.indexDir, false)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			doc, err := st.index.Document(cmd.Context(), args[1])
+			if err != nil {
+				return err
+			}
+			it, added, err := ls.Add(l.ID, doc, note)
+			if err != nil {
+				return err
+			}
+			return answer(cmd, opts, it, func(w io.Writer) {
 				if added {
-					fmt.Fprintf(cmd.OutOrStdout(), "Added %q to %q\n", it.Title, l.Name)
+					fmt.Fprintf(w, "Added %q to %q\n", it.Title, l.Name)
 				} else {
-					fmt.Fprintf(cmd.OutOrStdout(), "%q is already in %q\n", it.Title, l.Name)
+					fmt.Fprintf(w, "%q is already in %q\n", it.Title, l.Name)
 				}
-				return nil
 			})
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&note, "note", "", "a note on the item")
 	return cmd
@@ -282,15 +280,13 @@ func listsRemoveCmd(opts *options) *cobra.Command {
 		Use:   "remove ID DOC_ID",
 		Short: "Take a document out of a list",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withLists(opts, func(st *lists.Store) error {
-				if err := st.Remove(args[0], args[1]); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "Removed %s from %s\n", args[1], args[0])
-				return nil
-			})
-		},
+		RunE: listsRun(opts, func(cmd *cobra.Command, args []string, st *lists.Store) error {
+			if err := st.Remove(args[0], args[1]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Removed %s from %s\n", args[1], args[0])
+			return nil
+		}),
 	}
 }
 
@@ -300,23 +296,17 @@ func listsRenameCmd(opts *options) *cobra.Command {
 		Use:   "rename ID NAME",
 		Short: "Rename a list (and with --description, describe it)",
 		Args:  cobra.ExactArgs(2),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withLists(opts, func(st *lists.Store) error {
-				p := lists.Patch{Name: &args[1]}
-				if cmd.Flags().Changed("description") {
-					p.Description = &desc
-				}
-				l, err := st.Update(args[0], p)
-				if err != nil {
-					return err
-				}
-				if opts.json {
-					return writeJSON(cmd.OutOrStdout(), l)
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Renamed %s to %q\n", l.ID, l.Name)
-				return nil
-			})
-		},
+		RunE: listsRun(opts, func(cmd *cobra.Command, args []string, st *lists.Store) error {
+			p := lists.Patch{Name: &args[1]}
+			if cmd.Flags().Changed("description") {
+				p.Description = &desc
+			}
+			l, err := st.Update(args[0], p)
+			if err != nil {
+				return err
+			}
+			return answer(cmd, opts, l, func(w io.Writer) { fmt.Fprintf(w, "Renamed %s to %q\n", l.ID, l.Name) })
+		}),
 	}
 	cmd.Flags().StringVar(&desc, "description", "", "a new description")
 	return cmd
@@ -327,15 +317,13 @@ func listsDeleteCmd(opts *options) *cobra.Command {
 		Use:   "delete ID",
 		Short: "Delete a list and its notes (the documents stay in the index)",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withLists(opts, func(st *lists.Store) error {
-				if err := st.Delete(args[0]); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "Deleted list %s\n", args[0])
-				return nil
-			})
-		},
+		RunE: listsRun(opts, func(cmd *cobra.Command, args []string, st *lists.Store) error {
+			if err := st.Delete(args[0]); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Deleted list %s\n", args[0])
+			return nil
+		}),
 	}
 }
 
@@ -345,27 +333,25 @@ func listsExportCmd(opts *options) *cobra.Command {
 		Use:   "export ID --format ris|bibtex|csljson|markdown|csv [-o FILE]",
 		Short: "Export a list for a citation manager (RIS, BibTeX, CSL-JSON), as Markdown or as CSV",
 		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withLists(opts, func(st *lists.Store) error {
-				l, err := st.Get(args[0])
-				if err != nil {
-					return err
-				}
-				data, _, err := lists.Export(l, format)
-				if err != nil {
-					return err
-				}
-				if out == "" || out == "-" {
-					_, err = cmd.OutOrStdout().Write(data)
-					return err
-				}
-				if err := os.WriteFile(out, data, 0o644); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %d item%s to %s\n", len(l.Items), plural(len(l.Items)), out)
-				return nil
-			})
-		},
+		RunE: listsRun(opts, func(cmd *cobra.Command, args []string, st *lists.Store) error {
+			l, err := st.Get(args[0])
+			if err != nil {
+				return err
+			}
+			data, _, err := lists.Export(l, format)
+			if err != nil {
+				return err
+			}
+			if out == "" || out == "-" {
+				_, err = cmd.OutOrStdout().Write(data)
+				return err
+			}
+			if err := os.WriteFile(out, data, 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "Wrote %d item%s to %s\n", len(l.Items), plural(len(l.Items)), out)
+			return nil
+		}),
 	}
 	cmd.Flags().StringVar(&format, "format", "", "ris, bibtex, csljson, markdown or csv (required)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to FILE instead of standard output")
@@ -380,6 +366,8 @@ func listsImportCmd(opts *options) *cobra.Command {
 		Short: "Make a list from a CSL-JSON export (Dossier's own, or one a citation manager kept)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// The file is read before the store is opened (so not with
+			// listsRun): a bad file is reported whatever the index.
 			if strings.TrimSpace(name) == "" {
 				return errors.New("--name is required: the list's name is not in CSL-JSON")
 			}
@@ -409,15 +397,13 @@ func listsImportCmd(opts *options) *cobra.Command {
 						return err
 					}
 				}
-				if opts.json {
-					return writeJSON(cmd.OutOrStdout(), map[string]any{"list": l, "skipped": skipped})
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "Imported %d item%s into %q: %s", len(l.Items), plural(len(l.Items)), l.Name, l.ID)
-				if skipped > 0 {
-					fmt.Fprintf(cmd.OutOrStdout(), " (%d entr%s named no Dossier document and were skipped)", skipped, map[bool]string{true: "y", false: "ies"}[skipped == 1])
-				}
-				fmt.Fprintln(cmd.OutOrStdout())
-				return nil
+				return answer(cmd, opts, map[string]any{"list": l, "skipped": skipped}, func(w io.Writer) {
+					fmt.Fprintf(w, "Imported %d item%s into %q: %s", len(l.Items), plural(len(l.Items)), l.Name, l.ID)
+					if skipped > 0 {
+						fmt.Fprintf(w, " (%d entr%s named no Dossier document and were skipped)", skipped, map[bool]string{true: "y", false: "ies"}[skipped == 1])
+					}
+					fmt.Fprintln(w)
+				})
 			})
 		},
 	}
