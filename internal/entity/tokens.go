@@ -98,7 +98,9 @@ func tokenize(body string, toks []token) []token {
 		} else {
 			r, size = utf8.DecodeRuneInString(body[i:])
 		}
-		if isSpace(r) || isInvisible(r) {
+		// Letters, digits and common punctuation are neither spaces nor
+		// invisible: only the other runes need the two checks.
+		if !(c >= '0' && c <= 'z' || c == '(' || c == ')' || c == ',' || c == '.') && (isSpace(r) || isInvisible(r)) {
 			if r == '\n' {
 				newlines++
 			}
