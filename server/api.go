@@ -41,11 +41,7 @@ func (s *Server) apiSearch(c echo.Context) error {
 }
 
 func (s *Server) apiDocument(c echo.Context) error {
-	id, err := pathParam(c, "id")
-	if err != nil {
-		return err
-	}
-	doc, err := s.s.Document(c.Request().Context(), id)
+	doc, err := s.pathDocument(c)
 	if err != nil {
 		return err
 	}
@@ -123,6 +119,15 @@ func normalizeMentions(res *search.MentionsResult) *search.MentionsResult {
 		out.Years = []search.YearCount{}
 	}
 	return &out
+}
+
+// pathDocument looks up the document the path's :id names.
+func (s *Server) pathDocument(c echo.Context) (*search.Document, error) {
+	id, err := pathParam(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	return s.s.Document(c.Request().Context(), id)
 }
 
 // pathParam returns a path parameter unescaped. Echo routes on the raw path when

@@ -344,11 +344,7 @@ type citationJSON struct {
 }
 
 func (s *Server) apiCiteDocument(c echo.Context) error {
-	id, err := pathParam(c, "id")
-	if err != nil {
-		return err
-	}
-	doc, err := s.s.Document(c.Request().Context(), id)
+	doc, err := s.pathDocument(c)
 	if err != nil {
 		return err
 	}

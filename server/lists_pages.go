@@ -45,16 +45,9 @@ var listFuncs = template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
 }
 
+// renderList answers with one of the reading-list pages.
 func (s *Server) renderList(c echo.Context, status int, page string, view any) error {
-	t, ok := s.listPages[page]
-	if !ok {
-		return fmt.Errorf("render: no page %q", page)
-	}
-	var buf strings.Builder
-	if err := t.ExecuteTemplate(&buf, "layout", view); err != nil {
-		return fmt.Errorf("render %s: %w", page, err)
-	}
-	return c.HTMLBlob(status, []byte(buf.String()))
+	return renderPage(c, s.listPages, status, page, view)
 }
 
 // redirect answers a form post with 303 See Other, so that reloading the page

@@ -64,11 +64,7 @@ func (s *Server) documentOriginal(c echo.Context) error {
 	if s.originals == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "this server does not serve original files")
 	}
-	id, err := pathParam(c, "id")
-	if err != nil {
-		return err
-	}
-	doc, err := s.s.Document(c.Request().Context(), id)
+	doc, err := s.pathDocument(c)
 	if err != nil {
 		return err
 	}

@@ -49,10 +49,15 @@ var templateFuncs = template.FuncMap{
 	"lower": strings.ToLower,
 }
 
-// render executes a page into a buffer first: a template error then becomes a
-// clean 500 from the error handler instead of half a page with a 200 status.
+// render answers with one of the search, document and entity pages.
 func (s *Server) render(c echo.Context, status int, page string, view any) error {
-	t, ok := s.pages[page]
+	return renderPage(c, s.pages, status, page, view)
+}
+
+// renderPage executes a page into a buffer first: a template error then becomes
+// a clean 500 from the error handler instead of half a page with a 200 status.
+func renderPage(c echo.Context, pages map[string]*pageTemplate, status int, page string, view any) error {
+	t, ok := pages[page]
 	if !ok {
 		return fmt.Errorf("render: no page %q", page)
 	}
@@ -458,11 +463,7 @@ type entityRef struct {
 }
 
 func (s *Server) documentPage(c echo.Context) error {
-	id, err := pathParam(c, "id")
-	if err != nil {
-		return err
-	}
-	doc, err := s.s.Document(c.Request().Context(), id)
+	doc, err := s.pathDocument(c)
 	if err != nil {
 		return err
 	}
