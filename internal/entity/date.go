@@ -415,6 +415,9 @@ func yearDates(body string, toks []token, i int, out []Mention) ([]Mention, int)
 	// A range of years: "2014-2019", "from 2013 to 2016", "between 2014 and 2019".
 	if rangeWord(toks, i+1, prev == "between") && i+2 < len(toks) {
 		if y2, ok := yearTok(toks[i+2]); ok && y2 > y1 && y2-y1 <= 60 && (toks[i+1].norm != "-" || toks[i+2].sep == sepNone || toks[i+1].sep != sepNone) {
+			if (modifier || yearOwner[prev]) && i+3 < len(toks) && toks[i+3].kind == tWord && toks[i+3].sep == sepSpace && startsUpper(toks[i+3].text(body)) {
+				return out, i + 3 // "the 2020-2024 Action Plan": part of a name
+			}
 			if toks[i+1].norm == "-" || yearContext[prev] {
 				out = append(out, Mention{Kind: Date, ID: ymd{y1, 0, 0}.iso() + "/" + ymd{y2, 0, 0}.iso(), Start: toks[i].start, End: toks[i+2].end})
 				return out, i + 3

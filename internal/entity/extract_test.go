@@ -185,6 +185,9 @@ func TestOrganizations(t *testing.T) {
 			{"CTC", "Coun\u00adter-Terrorism Committee", ""},
 		}},
 		{"line break in a name", "the United Nations Office on\nDrugs and Crime", []found{{"UNODC", "United Nations Office on\nDrugs and Crime", ""}}},
+		{"hyphen at a line end in a name", "the Counter-\nTerrorism Committee and the Organization for Security and Co-\noperation in Europe", []found{
+			{"CTC", "Counter-\nTerrorism Committee", ""}, {"OSCE", "Organization for Security and Co-\noperation in Europe", ""},
+		}},
 	})
 }
 
@@ -214,6 +217,7 @@ func TestCountries(t *testing.T) {
 		{"a person's first name", "Chad Smith and Jordan Peterson visited Chad and Jordan.", []found{{"TCD", "Chad", ""}, {"JOR", "Jordan", ""}}},
 		{"a surname", "The prosecutor, Grace Mali, spoke. In Northern Mali and in Mali. Despite Mali's efforts; CTED Concludes Visit To Kenya. Aigerim Mali, Legal Adviser of Belgium, said so. Despite Mali, France", []found{{"MLI", "Mali", ""}, {"MLI", "Mali", ""}, {"MLI", "Mali", ""}, {"KEN", "Kenya", ""}, {"BEL", "Belgium", ""}, {"MLI", "Mali", ""}, {"FRA", "France", ""}}},
 		{"observer States", "the Holy See and the State of Palestine", []found{{"VAT", "Holy See", ""}, {"PSE", "State of Palestine", ""}}},
+		{"hyphenated at a line end", "the Philip-\npines and Kyrgyz-\nTajik talks; a well-\nknown case", []found{{"PHL", "Philip-\npines", ""}, {"KGZ", "Kyrgyz", ""}, {"TJK", "Tajik", ""}}},
 	})
 }
 
@@ -242,7 +246,10 @@ func TestDates(t *testing.T) {
 		{"numbers", "over 800 nationals, 230-250 dead, 2019 persons, S/2019/123", nil},
 		{"invalid day", "31 February 2019", nil},
 		{"may is a verb", "States may 3 times", nil},
-		{"year in a name", "the 2005 World Summit; from the 1963 Tokyo Convention; the 2030 Agenda", nil},
+		{"year in a name", "the 2005 World Summit; from the 1963 Tokyo Convention; the 2030 Agenda; the 2020-2024 Action Plan", nil},
+		{"hyphenated at a line end", "on 14 Feb-\nruary 2025 the Philip-\npines and the Counter-\nTerrorism Committee; Kyrgyz-\nTajik talks", []found{
+			{"2025-02-14", "14 Feb-\nruary 2025", ""},
+		}},
 		{"year before a name after a preposition", "in 2016 Kyrgyzstan adopted", []found{{"2016", "2016", ""}}},
 		{"two days", "met on 12 and 13 September 2012 and on 3 and 9 May 2019", []found{{"2012-09-12/2012-09-13", "12 and 13 September 2012", ""}, {"2019-05-03", "3", ""}, {"2019-05-09", "9 May 2019", ""}}},
 		{"month list", "in March and May 2019; in January, March and June 2020; between January and June 2023", []found{

@@ -358,7 +358,7 @@ func (v *variant) accepts(body string, toks []token, idx []int) bool {
 		return false
 	}
 	for k, f := range v.form {
-		w := toks[idx[k]].text(body)
+		w := toks[idx[k]].word(body)
 		if isUpperWord(f) || len(v.form) == 1 {
 			if w == f {
 				continue
@@ -424,8 +424,10 @@ func (g *gazetteer) scanGazetteer(body string, toks []token, out []gazMatch) []g
 			if u.sep == sepPara {
 				break
 			}
-			// A hyphen joining two words is not part of the key.
-			if u.kind == tPunct && u.norm == "-" && u.sep == sepNone && j+1 < len(toks) && toks[j+1].sep == sepNone && toks[j+1].kind != tPunct {
+			// A hyphen joining two words is not part of the key, also at
+			// the end of a line ("Counter-\nTerrorism").
+			if u.kind == tPunct && u.norm == "-" && u.sep == sepNone && j+1 < len(toks) && toks[j+1].kind != tPunct &&
+				(toks[j+1].sep == sepNone || toks[j+1].sep == sepSpace && strings.IndexByte(body[u.end:toks[j+1].start], '\n') >= 0) {
 				j++
 				continue
 			}

@@ -32,6 +32,9 @@ type token struct {
 	start, end int
 	kind       tokKind
 	sep        sep
+	// joined marks a word hyphenated at a line end in PDF text ("Philip-\npines"):
+	// one token, its text as written, its norm without the break.
+	joined bool
 	// norm is the lower-cased word with apostrophes written ', the digits of a
 	// number, or the punctuation rune with every dash written "-" and every
 	// apostrophe or single quote written "'".
@@ -40,6 +43,47 @@ type token struct {
 
 // text returns the token as written.
 func (t token) text(body string) string { return body[t.start:t.end] }
+
+// word returns the token as written, without the hyphen and line break of a
+// joined word: "Philippines" for "Philip-\npines".
+func (t token) word(body string) string {
+	w := body[t.start:t.end]
+	if !t.joined {
+		return w
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '-' || isSpace(r) {
+			return -1
+		}
+		return r
+	}, w)
+}
+
+// lineEndHyphen reports where the rest of a word hyphenated at a line end
+// begins: body[j] is "-", then a line break (spaces around it allowed, no
+// blank line), then a lower-case letter. It returns -1 when that is not so:
+// "Kyrgyz-\nTajik" is two words, and so is any hyphen inside a line.
+func lineEndHyphen(body string, j int) int {
+	if j >= len(body) || body[j] != '-' {
+		return -1
+	}
+	k := j + 1
+	newlines := 0
+	for k < len(body) && (body[k] == ' ' || body[k] == '\t' || body[k] == '\r' || body[k] == '\n') {
+		if body[k] == '\n' {
+			newlines++
+		}
+		k++
+	}
+	if newlines != 1 || k >= len(body) {
+		return -1
+	}
+	r, _ := utf8.DecodeRuneInString(body[k:])
+	if !unicode.IsLower(r) {
+		return -1
+	}
+	return k
+}
 
 // isApostrophe reports the runes used as apostrophes (and single quotes).
 func isApostrophe(r rune) bool {
@@ -138,6 +182,15 @@ func tokenize(body string, toks []token) []token {
 			i = j
 		case isLetter(r):
 			j := wordEnd(body, i+size)
+			if k := lineEndHyphen(body, j); k > 0 {
+				// "Philip-\npines", "Feb-\nruary": one word broken by the
+				// line end of PDF text.
+				e := wordEnd(body, k)
+				toks = append(toks, token{start: i, end: e, kind: tWord, sep: s, joined: true,
+					norm: normWord(body[i:j]) + normWord(body[k:e])})
+				i = e
+				continue
+			}
 			toks = appendWord(toks, body, i, j, s)
 			i = j
 		default:
