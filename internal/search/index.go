@@ -64,6 +64,16 @@ func Open(dir string, opts Options) (*Index, error) {
 		err error
 	)
 	if Exists(dir) {
+		// Segments are checked only while no other process holds the index: a
+		// running server merges segments, and a file it is still writing would
+		// look damaged.
+		var free bool
+		if free, err = lockFree(filepath.Join(dir, "store", "root.bolt"), timeout); err != nil {
+			return nil, fmt.Errorf("open index %s: %w", dir, err)
+		}
+		if !free {
+			return nil, fmt.Errorf("open index %s: %w (is `dossier serve` or `dossier index` running on it?)", dir, ErrLocked)
+		}
 		if err := verifySegments(dir); err != nil {
 			return nil, err
 		}

@@ -359,6 +359,13 @@ func TestSecondOpenerGetsErrLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
+	if err := ix.Apply(docs(), nil); err != nil {
+		t.Fatal(err)
+	}
+	// A segment the holder is still writing must not be taken for damage.
+	if err := os.WriteFile(filepath.Join(dir, "store", "ffffffffffff.zap"), []byte("half-written"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	_, err = search.Open(dir, search.Options{LockTimeout: 200 * time.Millisecond})
 	if !errors.Is(err, search.ErrLocked) {
