@@ -498,9 +498,10 @@ func peakRSSMB() float64 {
 	return 0
 }
 
-// cpuSeconds is the CPU time this process has used, user and system, from
-// /proc/self/stat (in clock ticks of 1/100 s, USER_HZ on Linux), or 0 where
-// there is no /proc.
+// cpuSeconds is the CPU time this process and its finished children have
+// used, user and system, from /proc/self/stat (in clock ticks of 1/100 s,
+// USER_HZ on Linux), or 0 where there is no /proc. Children count because the
+// indexer parses PDFs in child processes (indexer/sandbox).
 func cpuSeconds() float64 {
 	b, err := os.ReadFile("/proc/self/stat")
 	if err != nil {
@@ -512,12 +513,15 @@ func cpuSeconds() float64 {
 		return 0
 	}
 	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 13 {
+	if len(f) < 15 {
 		return 0
 	}
-	utime, _ := strconv.ParseFloat(f[11], 64)
-	stime, _ := strconv.ParseFloat(f[12], 64)
-	return (utime + stime) / 100
+	var ticks float64
+	for _, x := range f[11:15] { // utime, stime, cutime, cstime
+		v, _ := strconv.ParseFloat(x, 64)
+		ticks += v
+	}
+	return ticks / 100
 }
 
 // loadAvg is the first three fields of /proc/loadavg, or "" where there is none.
