@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"testing"
+
+	"dossier/cmd/dossier/bench"
 )
 
 // TestBenchSmoke runs the whole benchmark on a tiny corpus: every phase runs,
@@ -17,7 +19,7 @@ func TestBenchSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatalf("bench: %v", err)
 	}
-	var rep benchReport
+	var rep bench.Report
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("bench --json is not one object: %v\n%s", err, out)
 	}
