@@ -62,18 +62,18 @@ func TestKillDuringIndexing(t *testing.T) {
 		if err != nil {
 			t.Fatalf("trial %d: after the kill the index does not open: %v", trial, err)
 		}
-		entries, err := st.manifest.Load()
+		entries, err := st.Manifest.Load()
 		if err != nil {
 			t.Fatal(err)
 		}
 		checkManifestAgainstIndex(t, st, entries)
-		n, _ := st.index.Count()
+		n, _ := st.Index.Count()
 		if n > docs {
 			t.Errorf("trial %d: %d documents in the index from %d files: duplicates", trial, n, docs)
 		}
 		t.Logf("trial %d: %d files in the manifest, %d documents in the index", trial, len(entries), n)
 
-		sum, err := indexer.New(st.index, st.manifest, indexer.Options{Limits: limits()}).Run(context.Background(), mustSource(t, corpus))
+		sum, err := indexer.New(st.Index, st.Manifest, indexer.Options{Limits: limits()}).Run(context.Background(), mustSource(t, corpus))
 		if err != nil {
 			t.Fatalf("trial %d: re-run: %v", trial, err)
 		}
@@ -81,7 +81,7 @@ func TestKillDuringIndexing(t *testing.T) {
 			t.Errorf("trial %d: re-run = %d indexed, %d unchanged, %d failed; want all %d files accounted for",
 				trial, sum.Indexed, sum.Unchanged, len(sum.Failed), docs)
 		}
-		entries, _ = st.manifest.Load()
+		entries, _ = st.Manifest.Load()
 		if len(entries) != docs {
 			t.Errorf("trial %d: manifest has %d files after the re-run, want %d", trial, len(entries), docs)
 		}
@@ -90,7 +90,7 @@ func TestKillDuringIndexing(t *testing.T) {
 		for _, e := range entries {
 			ids[e.DocID] = true
 		}
-		if n, _ := st.index.Count(); n != uint64(len(ids)) {
+		if n, _ := st.Index.Count(); n != uint64(len(ids)) {
 			t.Errorf("trial %d: %d documents in the index, want one per distinct content (%d)", trial, n, len(ids))
 		}
 		st.Close()
@@ -103,7 +103,7 @@ func checkManifestAgainstIndex(t *testing.T, st *store, entries map[string]index
 	t.Helper()
 	missing := 0
 	for path, e := range entries {
-		if _, err := st.index.Document(context.Background(), e.DocID); err != nil {
+		if _, err := st.Index.Document(context.Background(), e.DocID); err != nil {
 			if missing < 5 {
 				t.Errorf("manifest says %s is indexed as %s, but: %v", path, e.DocID, err)
 			}

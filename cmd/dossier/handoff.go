@@ -77,7 +77,7 @@ func (in *ingester) run(ctx context.Context, sources ...indexer.Source) (*indexe
 		return nil, server.ErrBusy
 	}
 	defer in.mu.Unlock()
-	return indexer.New(in.st.index, in.st.manifest, indexer.Options{Limits: limits()}).Run(ctx, sources...)
+	return indexer.New(in.st.Index, in.st.Manifest, indexer.Options{Limits: limits()}).Run(ctx, sources...)
 }
 
 // indexRemotely hands paths to the server that holds the index in indexDir.

@@ -83,7 +83,7 @@ when the index is reported damaged. The old files are kept, renamed.`,
 			}
 			defer st.Close()
 			bar := newProgressBar(cmd.ErrOrStderr())
-			in := indexer.New(st.index, st.manifest, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
+			in := indexer.New(st.Index, st.Manifest, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
 			sum, err := in.Run(ctx, sources...)
 			bar.finish()
 			if err != nil {

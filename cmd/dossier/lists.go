@@ -254,7 +254,7 @@ func listsAddCmd(opts *options) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			doc, err := st.index.Document(cmd.Context(), args[1])
+			doc, err := st.Index.Document(cmd.Context(), args[1])
 			if err != nil {
 				return err
 			}
@@ -388,7 +388,7 @@ func listsImportCmd(opts *options) *cobra.Command {
 				// Find the documents again in this index, where it exists:
 				// their ids may have changed since the export.
 				if st, err := openStore(opts.indexDir, false); err == nil {
-					_, _, rerr := ls.Relink(documentLookup(cmd.Context(), st.index))
+					_, _, rerr := ls.Relink(documentLookup(cmd.Context(), st.Index))
 					st.Close()
 					if rerr != nil {
 						return rerr

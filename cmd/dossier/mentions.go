@@ -28,7 +28,7 @@ canonical or as a person types it; several words are joined.`,
 			}
 			defer st.Close()
 			req := search.MentionsRequest{Kind: args[0], ID: strings.Join(args[1:], " "), All: true}
-			all, err := st.index.Mentions(cmd.Context(), req)
+			all, err := st.Index.Mentions(cmd.Context(), req)
 			if err != nil {
 				return err
 			}

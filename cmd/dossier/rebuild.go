@@ -33,7 +33,7 @@ func rebuild(ctx context.Context, indexDir string, paths []string, opts indexer.
 	if err != nil {
 		return nil, nil, err
 	}
-	sum, err := indexer.New(st.index, st.manifest, opts).Run(ctx, sources...)
+	sum, err := indexer.New(st.Index, st.Manifest, opts).Run(ctx, sources...)
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}

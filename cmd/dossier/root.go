@@ -67,44 +67,22 @@ func defaultIndexDir() string {
 }
 
 // store is an open data folder: the Bleve index and the manifest of indexed files.
-type store struct {
-	index    *search.Index
-	manifest *indexer.Manifest
-}
+type store = indexer.Store
 
 // lockTimeout is how long a command waits for another process holding the index.
 const lockTimeout = 2 * time.Second
 
-// openStore opens (creating when create is set) the index and manifest in dir.
+// openStore opens (creating when create is set) the index and manifest in dir,
+// with errors that say what to do.
 func openStore(dir string, create bool) (*store, error) {
-	bleveDir := filepath.Join(dir, "bleve")
-	if !create && !search.Exists(bleveDir) {
+	if !create && !indexer.StoreExists(dir) {
 		return nil, fmt.Errorf("no index at %s: run `dossier index PATH` or `dossier serve` first, or pass --index", dir)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("create index folder: %w", err)
-	}
-	ix, err := search.Open(bleveDir, search.Options{LockTimeout: lockTimeout})
+	st, err := indexer.OpenStore(dir, lockTimeout)
 	if errors.Is(err, search.ErrCorrupt) {
 		return nil, fmt.Errorf("%w; run `dossier index --rebuild` to rebuild it from its files", err)
 	}
-	if err != nil {
-		return nil, err
-	}
-	man, err := indexer.OpenManifest(filepath.Join(dir, "manifest.db"), lockTimeout)
-	if err != nil {
-		ix.Close()
-		return nil, err
-	}
-	return &store{index: ix, manifest: man}, nil
-}
-
-func (s *store) Close() error {
-	err := s.manifest.Close()
-	if e := s.index.Close(); err == nil {
-		err = e
-	}
-	return err
+	return st, err
 }
 
 // limits are the per-file parse limits: PDFs are parsed in a child process of

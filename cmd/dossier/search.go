@@ -45,7 +45,7 @@ one facet are OR-ed, facets are AND-ed.`,
 				return err
 			}
 			defer st.Close()
-			res, err := st.index.Search(cmd.Context(), req)
+			res, err := st.Index.Search(cmd.Context(), req)
 			if err != nil {
 				return err
 			}

@@ -68,7 +68,7 @@ searchable while the server goes on answering.`,
 						return
 					}
 					log.Info("sample corpus indexed", "indexed", sum.Indexed, "failed", len(sum.Failed), "took_ms", sum.TookMS)
-					relinkLists(ctx, log, ls, st.index)
+					relinkLists(ctx, log, ls, st.Index)
 					for _, f := range sum.Failed {
 						log.Warn("file not indexed", "path", f.Path, "err", oneLine(f.Error))
 					}
@@ -77,7 +77,7 @@ searchable while the server goes on answering.`,
 				close(done)
 				// A `dossier index` run since the last start may have moved
 				// documents to new ids; find the lists' items again.
-				relinkLists(ctx, log, ls, st.index)
+				relinkLists(ctx, log, ls, st.Index)
 			}
 			// Stop the first-start run and wait for it before the index closes.
 			defer func() { stop(); <-done }()
@@ -94,9 +94,9 @@ searchable while the server goes on answering.`,
 			}
 			defer removeHandoff()
 
-			srv, err := server.New(st.index, server.Options{
+			srv, err := server.New(st.Index, server.Options{
 				Logger: log, Indexing: indexing.Load,
-				Ingest:      relinkingIngester{ing, func(ctx context.Context) { relinkLists(ctx, log, ls, st.index) }},
+				Ingest:      relinkingIngester{ing, func(ctx context.Context) { relinkLists(ctx, log, ls, st.Index) }},
 				IngestToken: token,
 				Lists:       ls,
 				Originals:   openOriginal,

@@ -244,7 +244,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		defer f.Close()
 	}
-	st, err := openStore(indexDir, true)
+	st, err := indexer.OpenStore(indexDir, 2*time.Second)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		logf("ingesting %d %s files", fc.Files, format)
 		src := indexer.Source{FS: os.DirFS(filepath.Join(corpusDir, format)), Root: filepath.Join(corpusDir, format)}
 		t, cpu := time.Now(), cpuSeconds()
-		sum, err := indexer.New(st.index, st.manifest, indexer.Options{}).Run(ctx, src)
+		sum, err := indexer.New(st.Index, st.Manifest, indexer.Options{}).Run(ctx, src)
 		d, dcpu := time.Since(t), cpuSeconds()-cpu
 		if err != nil {
 			st.Close()
@@ -315,7 +315,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// 5. Time to searchable: new files, an incremental run over the whole
 	// corpus as `dossier index` would do it, then a search that finds them.
 	debug.FreeOSMemory()
-	st, err = openStore(indexDir, false)
+	st, err = indexer.OpenStore(indexDir, 2*time.Second)
 	if err != nil {
 		return nil, err
 	}
@@ -325,7 +325,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		if _, err := writeCorpus(corpusDir, cfg.Seed, cfg.Docs, cfg.Docs+cfg.NewDocs); err != nil {
 			return nil, err
 		}
-		before, err := st.index.Count()
+		before, err := st.Index.Count()
 		if err != nil {
 			return nil, err
 		}
@@ -337,11 +337,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 		}
 		t := time.Now()
-		if _, err := indexer.New(st.index, st.manifest, indexer.Options{}).Run(ctx, sources...); err != nil {
+		if _, err := indexer.New(st.Index, st.Manifest, indexer.Options{}).Run(ctx, sources...); err != nil {
 			return nil, fmt.Errorf("incremental run: %w", err)
 		}
 		run := time.Since(t)
-		res, err := st.index.Search(ctx, search.Request{Size: 1})
+		res, err := st.Index.Search(ctx, search.Request{Size: 1})
 		if err != nil {
 			return nil, err
 		}
@@ -357,13 +357,13 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	qs := newQuerySet(cfg.Seed, cfg.Docs, cfg.Queries)
 	for _, k := range qs.kinds() {
 		logf("in-process latency: %s (%d queries)", k.name, len(k.queries)+len(k.mentions))
-		rep.Latency = append(rep.Latency, measure(ctx, st.index, k, cfg.KindTime))
+		rep.Latency = append(rep.Latency, measure(ctx, st.Index, k, cfg.KindTime))
 	}
 
 	// 7. HTTP load over loopback, the real server in this process.
 	if !cfg.SkipHTTP {
 		logf("HTTP: %d clients on loopback", cfg.Clients)
-		h, err := runHTTP(ctx, st.index, qs, cfg.Clients, cfg.HTTPTime)
+		h, err := runHTTP(ctx, st.Index, qs, cfg.Clients, cfg.HTTPTime)
 		if err != nil {
 			return nil, err
 		}
@@ -1036,35 +1036,4 @@ func Print(w io.Writer, r *Report) {
 		fmt.Fprintf(&b, "\nHTTP throughput: %.0f requests/s over %.1fs%s\n", h.RPS, h.TookMS/1000, limit)
 	}
 	w.Write(b.Bytes())
-}
-
-// store is an open index with its manifest, as `dossier index` keeps them.
-type store struct {
-	index    *search.Index
-	manifest *indexer.Manifest
-}
-
-func openStore(dir string, create bool) (*store, error) {
-	bleveDir := filepath.Join(dir, "bleve")
-	if !create && !search.Exists(bleveDir) {
-		return nil, fmt.Errorf("no index at %s", dir)
-	}
-	ix, err := search.Open(bleveDir, search.Options{})
-	if err != nil {
-		return nil, err
-	}
-	man, err := indexer.OpenManifest(filepath.Join(dir, "manifest.db"), 2*time.Second)
-	if err != nil {
-		ix.Close()
-		return nil, err
-	}
-	return &store{index: ix, manifest: man}, nil
-}
-
-func (s *store) Close() error {
-	err := s.manifest.Close()
-	if e := s.index.Close(); err == nil {
-		err = e
-	}
-	return err
 }
