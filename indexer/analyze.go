@@ -128,7 +128,7 @@ func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*sea
 		addWarning(doc, w)
 	}
 	mentions := entity.Extract(doc.Body)
-	date := documentDate(doc)
+	date := documentDate(doc, mentions)
 	title := doc.Title
 	if title == "" {
 		title = filepath.Base(path)
@@ -152,9 +152,9 @@ func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*sea
 // CreationDate is when the file was produced — often an export or a re-save
 // years later — so for PDFs the first date in the text wins and the metadata is
 // the fallback.
-func documentDate(doc *parse.Document) string {
+func documentDate(doc *parse.Document, mentions []entity.Mention) string {
 	if doc.Format == "pdf" {
-		if d := entity.DocumentDate(doc.Body); d != "" {
+		if d := entity.DocumentDateOf(doc.Body, mentions); d != "" {
 			return d
 		}
 		return doc.Date
@@ -162,7 +162,7 @@ func documentDate(doc *parse.Document) string {
 	if doc.Date != "" {
 		return doc.Date
 	}
-	return entity.DocumentDate(doc.Body)
+	return entity.DocumentDateOf(doc.Body, mentions)
 }
 
 var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

@@ -240,8 +240,14 @@ func oneDate(a ymd) string {
 // full date, the first month; else "". A lone year is never a document's
 // date: it is too often a date in the text ("since 2013").
 func DocumentDate(body string) string {
+	return DocumentDateOf(body, Extract(body))
+}
+
+// DocumentDateOf is DocumentDate for a body whose mentions are already
+// extracted (the indexer has them), so the text is not read twice.
+func DocumentDateOf(body string, mentions []Mention) string {
 	month, dateline := "", false
-	for _, m := range Extract(body) {
+	for _, m := range mentions {
 		if m.Kind != Date {
 			continue
 		}
