@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -41,8 +42,43 @@ const DefaultLockTimeout = 2 * time.Second
 // Index is an open Dossier index. Its read methods are safe for concurrent use;
 // Apply must be called from one goroutine at a time.
 type Index struct {
-	bleve bleve.Index
-	dir   string
+	bleve  bleve.Index
+	dir    string
+	browse browseCache
+}
+
+// browseCache keeps the facet counts of the whole collection (an empty query
+// with no filter) between writes. Each write starts a new generation; counts
+// computed during an older one are not kept, so none can outlive a write.
+type browseCache struct {
+	mu     sync.Mutex
+	gen    uint64
+	facets map[string][]FacetValue
+}
+
+// get returns the cached counts (nil when there are none) and the generation
+// to hand back to put.
+func (c *browseCache) get() (map[string][]FacetValue, uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.facets, c.gen
+}
+
+// put keeps facets counted during generation gen, unless a write came since.
+func (c *browseCache) put(facets map[string][]FacetValue, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen == c.gen {
+		c.facets = facets
+	}
+}
+
+// invalidate starts a new generation.
+func (c *browseCache) invalidate() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	c.facets = nil
 }
 
 // Exists reports whether dir holds an index.
@@ -172,6 +208,9 @@ func (ix *Index) Apply(puts []Document, deletes []string) error {
 	for _, id := range deletes {
 		batch.Delete(id)
 	}
+	// Invalidated whether or not the batch succeeds: a failed batch may have
+	// been applied in part.
+	defer ix.browse.invalidate()
 	if err := ix.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
 	}

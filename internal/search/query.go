@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -53,9 +54,15 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	case SortDateDesc:
 		main.SortByCustom(bsearch.SortOrder{dateSort(true), &bsearch.SortScore{Desc: true}})
 	}
-	for _, f := range FacetNames {
-		if len(req.Filters[f]) == 0 {
-			main.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+	// Browsing everything counts every document into every facet; those counts
+	// change only with the index, so they are kept until the next write.
+	browsing := req.Query == "" && dates == nil && len(req.Filters) == 0 && len(req.Scope) == 0
+	cached, gen := ix.browse.get()
+	if !browsing || cached == nil {
+		for _, f := range FacetNames {
+			if len(req.Filters[f]) == 0 {
+				main.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
+			}
 		}
 	}
 	res, err := ix.bleve.SearchInContext(ctx, main)
@@ -77,6 +84,13 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	for name, fr := range res.Facets {
 		out.Facets[name] = facetValues(name, fr)
+	}
+	if browsing {
+		if cached != nil {
+			out.Facets = maps.Clone(cached) // callers may change their map
+		} else {
+			ix.browse.put(out.Facets, gen)
+		}
 	}
 	// Each selected facet gets its own count, over the result without its selection.
 	for _, f := range FacetNames {

@@ -493,3 +493,30 @@ func TestDamagedIndexIsReported(t *testing.T) {
 		})
 	}
 }
+
+// TestBrowseCountsFollowWrites: browsing's facet counts are kept between
+// searches but never outlive a write.
+func TestBrowseCountsFollowWrites(t *testing.T) {
+	ix := newIndex(t)
+	browse := func() map[string]int {
+		res, err := ix.Search(context.Background(), search.Request{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return counts(res, search.FacetCountry)
+	}
+	want := map[string]int{"KGZ": 2, "IRQ": 1}
+	for range 2 {
+		if diff := cmp.Diff(want, browse()); diff != "" {
+			t.Fatalf("browse country counts (-want +got):\n%s", diff)
+		}
+	}
+	d := docs()[2]
+	d.ID = "e"
+	if err := ix.Apply([]search.Document{d}, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{"KGZ": 1, "IRQ": 2}, browse()); diff != "" {
+		t.Errorf("browse country counts after a write (-want +got):\n%s", diff)
+	}
+}
