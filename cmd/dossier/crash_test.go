@@ -43,7 +43,9 @@ func TestKillDuringIndexing(t *testing.T) {
 
 	for trial := range *crashTrials {
 		dir := filepath.Join(t.TempDir(), "index")
-		delay := time.Duration(500+rng.IntN(5000)) * time.Millisecond
+		// The child's run over 5,000 documents took about 15 s here (its PDFs
+		// go through the sandbox): kills land anywhere from the first batch on.
+		delay := time.Duration(500+rng.IntN(14000)) * time.Millisecond
 		cmd := exec.Command(exe, "--index", dir, "index", corpus)
 		cmd.Env = append(os.Environ(), envRunMain+"=1")
 		if err := cmd.Start(); err != nil {
