@@ -22,7 +22,10 @@ import (
 )
 
 func newServeCmd(opts *options) *cobra.Command {
-	var addr string
+	var (
+		addr   string
+		serverLimits server.Limits
+	)
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web page and the JSON API (indexing the sample corpus on first start)",
@@ -100,6 +103,7 @@ searchable while the server goes on answering.`,
 				IngestToken: token,
 				Lists:       ls,
 				Originals:   openOriginal,
+				Limits:      serverLimits,
 			})
 			if err != nil {
 				ln.Close()
@@ -109,7 +113,12 @@ searchable while the server goes on answering.`,
 			return srv.Serve(ctx, ln)
 		},
 	}
-	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "HOST:PORT to listen on")
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "HOST:PORT to listen on")
+	f.Float64Var(&serverLimits.Rate, "rate", server.DefaultRate, "requests per second each client address may make (negative: no limit)")
+	f.IntVar(&serverLimits.Burst, "burst", server.DefaultBurst, "requests a client address may make at once above --rate")
+	f.BoolVar(&serverLimits.LimitLoopback, "limit-loopback", false, "rate-limit loopback clients too (off: on 127.0.0.1 the client is this machine's user)")
+	f.DurationVar(&serverLimits.Timeout, "request-timeout", server.DefaultTimeout, "longest a search or page may take before the client gets 503")
 	return cmd
 }
 
