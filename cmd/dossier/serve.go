@@ -23,7 +23,7 @@ import (
 
 func newServeCmd(opts *options) *cobra.Command {
 	var (
-		addr   string
+		addr         string
 		serverLimits server.Limits
 	)
 	cmd := &cobra.Command{
