@@ -1,7 +1,6 @@
 package lists
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -69,17 +68,10 @@ func (s *Store) SaveSearch(name string, req search.Request, seen []string) (Save
 	ss.Created = s.stamp()
 	ss.LastOpened = ss.Created
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSearches)
-		id, err := newID(b)
-		if err != nil {
-			return err
-		}
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		ss.ID = id
-		return putJSON(b, id, searchRecord{ss, seq})
+		return insertNew(tx.Bucket(bucketSearches), func(id string, seq uint64) searchRecord {
+			ss.ID = id
+			return searchRecord{ss, seq}
+		})
 	})
 	if err != nil {
 		return SavedSearch{}, fmt.Errorf("save search %q: %w", name, err)
@@ -100,21 +92,15 @@ func (s *Store) GetSearch(id string) (SavedSearch, error) {
 
 // SavedSearches returns every saved search, oldest first.
 func (s *Store) SavedSearches() ([]SavedSearch, error) {
-	var recs []searchRecord
+	var out []SavedSearch
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSearches).ForEach(func(k, v []byte) error {
-			rec, err := decodeSearch(k, v)
-			recs = append(recs, rec)
-			return err
-		})
+		var err error
+		out, err = inCreationOrder(tx.Bucket(bucketSearches), decodeSearch,
+			func(r searchRecord) uint64 { return r.Seq }, func(r searchRecord) SavedSearch { return r.SavedSearch })
+		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	slices.SortFunc(recs, func(a, b searchRecord) int { return cmp.Compare(a.Seq, b.Seq) })
-	out := make([]SavedSearch, len(recs))
-	for i, r := range recs {
-		out[i] = r.SavedSearch
 	}
 	return out, nil
 }

@@ -150,17 +150,10 @@ func (s *Store) create(name, description string, items []Item) (List, error) {
 		return List{}, invalidf("a list holds at most %d items; %d given", MaxItems, len(l.Items))
 	}
 	err = s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketLists)
-		id, err := newID(b)
-		if err != nil {
-			return err
-		}
-		seq, err := b.NextSequence()
-		if err != nil {
-			return err
-		}
-		l.ID = id
-		return putJSON(b, id, listRecord{l, seq})
+		return insertNew(tx.Bucket(bucketLists), func(id string, seq uint64) listRecord {
+			l.ID = id
+			return listRecord{l, seq}
+		})
 	})
 	if err != nil {
 		return List{}, fmt.Errorf("create list %q: %w", name, err)
@@ -181,23 +174,15 @@ func (s *Store) Get(id string) (List, error) {
 
 // Lists returns every list, oldest first, with their items.
 func (s *Store) Lists() ([]List, error) {
-	var recs []listRecord
+	var ls []List
 	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketLists).ForEach(func(k, v []byte) error {
-			rec, err := decodeList(k, v)
-			recs = append(recs, rec)
-			return err
-		})
+		var err error
+		ls, err = inCreationOrder(tx.Bucket(bucketLists), decodeList,
+			func(r listRecord) uint64 { return r.Seq }, func(r listRecord) List { return r.List })
+		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	// Ids are random, so bbolt's key order means nothing to a reader; the
-	// sequence number is the order of creation, even within one second.
-	slices.SortFunc(recs, func(a, b listRecord) int { return cmp.Compare(a.Seq, b.Seq) })
-	ls := make([]List, len(recs))
-	for i, r := range recs {
-		ls[i] = r.List
 	}
 	return ls, nil
 }
@@ -518,6 +503,41 @@ func decodeList(k, v []byte) (listRecord, error) {
 		rec.Items = []Item{} // the contract's items is an array, never null
 	}
 	return rec, nil
+}
+
+// insertNew stores a new record in b under a fresh random id; rec builds the
+// record from that id and the bucket's next sequence number (its creation order).
+func insertNew[R any](b *bolt.Bucket, rec func(id string, seq uint64) R) error {
+	id, err := newID(b)
+	if err != nil {
+		return err
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	return putJSON(b, id, rec(id, seq))
+}
+
+// inCreationOrder decodes every record of b and returns their values oldest
+// first. Ids are random, so bbolt's key order means nothing to a reader; the
+// sequence number is the order of creation, even within one second.
+func inCreationOrder[R, T any](b *bolt.Bucket, decode func(k, v []byte) (R, error), seq func(R) uint64, value func(R) T) ([]T, error) {
+	var recs []R
+	err := b.ForEach(func(k, v []byte) error {
+		rec, err := decode(k, v)
+		recs = append(recs, rec)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(recs, func(a, b R) int { return cmp.Compare(seq(a), seq(b)) })
+	out := make([]T, len(recs))
+	for i, r := range recs {
+		out[i] = value(r)
+	}
+	return out, nil
 }
 
 func putJSON(b *bolt.Bucket, id string, v any) error {
