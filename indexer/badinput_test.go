@@ -463,7 +463,7 @@ func (d *pdfDoc) bytes() []byte {
 func selfObjStmPDF() []byte {
 	d := textPDF("Object stream loop", "The plover report.")
 	catalog := "<< /Type /Catalog /Pages 2 0 R >>"
-	d.addStream(fmt.Sprintf("/Type /ObjStm /N 1 /First 4"), []byte("1 0 "+catalog))
+	d.addStream("/Type /ObjStm /N 1 /First 4", []byte("1 0 "+catalog))
 	d.xrefStream = true
 	d.inStream = map[int][2]int{1: {6, 0}, 6: {6, 0}}
 	return d.bytes()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // Entry is what the manifest remembers of one indexed file.
@@ -30,7 +31,7 @@ var pathsBucket = []byte("paths")
 // OpenManifest opens (creating if needed) the manifest file at path.
 func OpenManifest(path string, lockTimeout time.Duration) (*Manifest, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open manifest %s: in use by another process", path)
 	}
 	if err != nil {

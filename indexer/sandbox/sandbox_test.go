@@ -21,6 +21,8 @@ func (f parserFunc) Parse(ctx context.Context, data []byte) (*parse.Document, er
 }
 
 // recurse overflows the stack: fatal in Go, not a recoverable panic.
+//
+//lint:ignore SA5007 the child must overflow its stack
 func recurse(n int) int { return recurse(n+1) + 1 }
 
 // The children: this test binary, started again by the tests below.
@@ -36,7 +38,7 @@ var children = map[string]parse.Parser{
 			for i := range b {
 				b[i] = 1
 			}
-			keep = append(keep, b)
+			keep = append(keep, b) //lint:ignore SA4010 kept so the memory stays live
 		}
 	}),
 	"hang": parserFunc(func(context.Context, []byte) (*parse.Document, error) {

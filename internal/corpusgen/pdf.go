@@ -38,11 +38,6 @@ const (
 	paragraphSkip = 0.6 // of a line, between paragraphs
 )
 
-// textWidth is the width of s in points at size.
-func textWidth(s string, size float64) float64 {
-	return float64(units(s)) * size / 1000
-}
-
 // units is the advance width of s in thousandths of an em.
 func units(s string) int {
 	w := 0

@@ -352,7 +352,6 @@ func citationList(body string, toks []token, j, start int, ga bool, out []Mentio
 			begin = start
 		}
 		var m Mention
-		end := j + 1
 		if chain := slashChain(toks, j); !ga && n > 99 && chain != nil {
 			// "resolutions 1267/1989/2253": three Council resolutions, not
 			// a number and its year.
@@ -382,6 +381,7 @@ func citationList(body string, toks []token, j, start int, ga bool, out []Mentio
 			}
 			break
 		}
+		var end int // the token after the citation
 		if isPunct(toks, j+1, "/") && toks[j+1].sep == sepNone && j+2 < len(toks) && toks[j+2].sep == sepNone {
 			// "60/288": a General Assembly resolution, session/number;
 			// "1373/2001": a Council resolution and its year.

@@ -21,7 +21,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
-	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"dossier/internal/entity"
 )
@@ -126,7 +126,7 @@ func Open(dir string, opts Options) (*Index, error) {
 		}
 		b, err = bleve.NewUsing(dir, newMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config)
 	}
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("open index %s: %w (is `dossier serve` or `dossier index` running on it?)", dir, ErrLocked)
 	}
 	if err != nil && Exists(dir) && !errors.Is(err, os.ErrPermission) {
