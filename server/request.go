@@ -18,7 +18,7 @@ import (
 // and deep paging (which makes Bleve score and sort everything before the page)
 // stops at maxOffset hits.
 const (
-	maxQueryLen     = 1000
+	maxQueryLen     = search.MaxQueryBytes // the searcher's own limit, checked early
 	maxFilterValues = 50
 	maxIDLen        = 200
 	maxOffset       = 10000
