@@ -34,6 +34,9 @@ func classify(err error) (status int, msg string, internal bool) {
 		return http.StatusBadRequest, err.Error(), false
 	case errors.Is(err, lists.ErrNotFound):
 		return http.StatusNotFound, err.Error(), false
+	case errors.Is(err, search.ErrCorrupt):
+		// Searching may still work; the message says what to do about the rest.
+		return http.StatusServiceUnavailable, err.Error(), true
 	case errors.Is(err, lists.ErrLocked):
 		return http.StatusServiceUnavailable, err.Error(), true
 	case errors.As(err, &he):

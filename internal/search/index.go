@@ -28,9 +28,6 @@ import (
 
 // Options tune how an index is opened.
 type Options struct {
-	// ReadOnly opens an existing index for reading and never creates one. Bleve
-	// still takes the index's lock, so it waits for a writer like any opener.
-	ReadOnly bool
 	// LockTimeout bounds the wait for another process that holds the index; zero
 	// means DefaultLockTimeout. Bleve alone would wait forever.
 	LockTimeout time.Duration
@@ -42,10 +39,20 @@ const DefaultLockTimeout = 2 * time.Second
 // Index is an open Dossier index. Its read methods are safe for concurrent use;
 // Apply must be called from one goroutine at a time.
 type Index struct {
-	bleve  bleve.Index
-	dir    string
-	browse browseCache
+	bleve    bleve.Index
+	dir      string
+	browse   browseCache
+	mentions *mentionTable
+	// seq numbers the last write; Apply gives the next to the mentions table
+	// and to Bleve together.
+	seq uint64
+	// mentionsErr holds why the mentions table is out of date, or nil.
+	mentionsMu  sync.Mutex
+	mentionsErr error
 }
+
+// mentionTableFile is the mentions table's file in the index folder.
+const mentionTableFile = "dossier-mentions.db"
 
 // browseCache keeps the facet counts of the whole collection (an empty query
 // with no filter) between writes. Each write starts a new generation; counts
@@ -113,14 +120,8 @@ func Open(dir string, opts Options) (*Index, error) {
 		if err := verifySegments(dir); err != nil {
 			return nil, err
 		}
-		if opts.ReadOnly {
-			config["read_only"] = true
-		}
 		b, err = bleve.OpenUsing(dir, config)
 	} else {
-		if opts.ReadOnly {
-			return nil, fmt.Errorf("open index %s: %w", dir, os.ErrNotExist)
-		}
 		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
 			return nil, fmt.Errorf("create index %s: %w", dir, err)
 		}
@@ -136,7 +137,20 @@ func Open(dir string, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", dir, err)
 	}
-	return &Index{bleve: b, dir: dir}, nil
+	table, err := openMentionTable(filepath.Join(dir, mentionTableFile), timeout)
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
+	ix := &Index{bleve: b, dir: dir, mentions: table}
+	if ix.seq, err = ix.indexSeq(); err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("open index %s: %w (%v)", dir, ErrCorrupt, err)
+	}
+	// A table that cannot be brought up to date (a full disk) leaves searching
+	// working; every-mention answers say what is wrong until it is.
+	ix.setMentionsError(ix.syncMentionTable())
+	return ix, nil
 }
 
 // verifySegments checks every segment file of the index against the CRC-32 its
@@ -187,15 +201,31 @@ func verifySegment(path string) error {
 func (ix *Index) Dir() string { return ix.dir }
 
 // Close releases the index and its lock.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+func (ix *Index) Close() error {
+	err := ix.mentions.close()
+	if e := ix.bleve.Close(); err == nil {
+		err = e
+	}
+	return err
+}
 
 // Count is the number of documents in the index.
 func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
 
 // Apply indexes puts (replacing documents with the same id) and removes deletes,
 // in one Bleve batch: either all of it is visible afterwards or, on error, none.
+// The mentions table is written first, numbered like the batch, so a failure
+// between the two is seen and repaired (see mentionTable).
 func (ix *Index) Apply(puts []Document, deletes []string) error {
+	if err := ix.mentionsError(); err != nil {
+		return err
+	}
+	seq := ix.seq + 1
+	if err := ix.mentions.write(puts, deletes, seq); err != nil {
+		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
+	}
 	batch := ix.bleve.NewBatch()
+	batch.SetInternal(mentionSeqKey, binary.BigEndian.AppendUint64(nil, seq))
 	for _, d := range puts {
 		fields, err := indexFields(d)
 		if err != nil {
@@ -212,9 +242,30 @@ func (ix *Index) Apply(puts []Document, deletes []string) error {
 	// been applied in part.
 	defer ix.browse.invalidate()
 	if err := ix.bleve.Batch(batch); err != nil {
+		if seq, e := ix.indexSeq(); e == nil {
+			ix.seq = seq
+		}
+		ix.setMentionsError(ix.syncMentionTable())
 		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
 	}
+	ix.seq = seq
 	return nil
+}
+
+// mentionsError says why the mentions table cannot be used, or is nil.
+func (ix *Index) mentionsError() error {
+	ix.mentionsMu.Lock()
+	defer ix.mentionsMu.Unlock()
+	if ix.mentionsErr != nil {
+		return fmt.Errorf("%w: the every-mention table is out of date and could not be rebuilt (%v); free disk space and restart", ErrCorrupt, ix.mentionsErr)
+	}
+	return nil
+}
+
+func (ix *Index) setMentionsError(err error) {
+	ix.mentionsMu.Lock()
+	defer ix.mentionsMu.Unlock()
+	ix.mentionsErr = err
 }
 
 // summaryBytes is how much of the body is stored for snippets of hits that

@@ -3,29 +3,34 @@ package search
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"dossier/internal/entity"
 )
 
-// mentionsPage is how many documents Mentions reads from the index at a time.
-const mentionsPage = 500
+// loadChunk is how many documents Mentions reads from the index at a time.
+const loadChunk = 500
 
 // Mentions lists every mention of one entity across the collection, in document
 // date order (undated documents last), then by position in the document. The id
-// may be canonical or as a person types it.
+// may be canonical or as a person types it. The mentions table says where the
+// mentions are; only the documents on the page asked for are read, for the
+// sentences around them.
 func (ix *Index) Mentions(ctx context.Context, req MentionsRequest) (*MentionsResult, error) {
-	field, ok := entityField[req.Kind]
-	if !ok {
+	if _, ok := entityField[req.Kind]; !ok {
 		return nil, fmt.Errorf("%w: unknown entity kind %q (kinds: %s)", ErrBadQuery, req.Kind, strings.Join(entity.Kinds, ", "))
 	}
 	if strings.TrimSpace(req.ID) == "" {
 		return nil, fmt.Errorf("%w: an entity id is needed", ErrBadQuery)
+	}
+	if err := ix.mentionsError(); err != nil {
+		return nil, err
 	}
 	id, ok := entity.Canonical(req.Kind, req.ID)
 	if !ok {
@@ -41,58 +46,67 @@ func (ix *Index) Mentions(ctx context.Context, req MentionsRequest) (*MentionsRe
 	if size > MaxSize {
 		size = MaxSize
 	}
-
-	out := &MentionsResult{
-		Entity:   Entity{Kind: req.Kind, ID: id, Label: entity.Label(req.Kind, id)},
-		Years:    []YearCount{},
-		Mentions: []Mention{},
-	}
 	first, last := (page-1)*size, page*size
 	if req.All {
 		first, last = 0, math.MaxInt
 	}
-	term := bleve.NewTermQuery(id)
-	term.SetField(field)
-	for from := 0; ; from += mentionsPage {
-		sr := bleve.NewSearchRequestOptions(term, mentionsPage, from, false)
-		sr.Fields = []string{fieldTitle, fieldDateText, fieldBody, fieldEntities}
-		sr.SortByCustom(bsearch.SortOrder{dateSort(false), &bsearch.SortDocID{}})
-		res, err := ix.bleve.SearchInContext(ctx, sr)
+
+	stats, err := ix.mentions.stats(req.Kind, id)
+	if err != nil {
+		return nil, fmt.Errorf("mentions of %s %s: %w", req.Kind, id, err)
+	}
+	out := &MentionsResult{
+		Entity:    Entity{Kind: req.Kind, ID: id, Label: entity.Label(req.Kind, id)},
+		Total:     stats.mentions,
+		Documents: stats.documents,
+		Years:     []YearCount{},
+		Mentions:  []Mention{},
+	}
+	for _, y := range slices.Sorted(maps.Keys(stats.years)) {
+		out.Years = append(out.Years, YearCount{Year: y, Count: stats.years[y]})
+	}
+	docs, err := ix.mentions.page(req.Kind, id, first, last)
+	if err != nil {
+		return nil, fmt.Errorf("mentions of %s %s: %w", req.Kind, id, err)
+	}
+	for chunk := range slices.Chunk(docs, loadChunk) {
+		loaded, err := ix.documentsByID(ctx, chunk)
 		if err != nil {
 			return nil, fmt.Errorf("mentions of %s %s: %w", req.Kind, id, err)
 		}
-		for _, h := range res.Hits {
-			doc, err := storedDocument(h.ID, h.Fields)
-			if err != nil {
-				return nil, err
+		for _, d := range chunk {
+			doc, ok := loaded[d.id]
+			if !ok {
+				return nil, fmt.Errorf("mentions of %s %s: %w: document %s is in the mentions table but not in the index", req.Kind, id, ErrCorrupt, d.id)
 			}
-			out.Documents++
-			for _, m := range doc.Entities {
-				if m.Kind != req.Kind || m.ID != id {
-					continue
-				}
-				if out.Total >= first && out.Total < last {
-					context, ms, me := sentence(doc.Body, m.Start, m.End)
-					out.Mentions = append(out.Mentions, Mention{
-						DocID: doc.ID, Title: doc.Title, Date: doc.Date,
-						Context: context, MarkStart: ms, MarkEnd: me,
-						Start: m.Start, End: m.End,
-					})
-				}
-				out.Total++
-				if len(doc.Date) >= 4 {
-					// Documents come in date order, so years arrive in order.
-					if n := len(out.Years); n > 0 && out.Years[n-1].Year == doc.Date[:4] {
-						out.Years[n-1].Count++
-					} else {
-						out.Years = append(out.Years, YearCount{Year: doc.Date[:4], Count: 1})
-					}
-				}
+			for _, sp := range d.spans {
+				context, ms, me := sentence(doc.Body, sp.start, sp.end)
+				out.Mentions = append(out.Mentions, Mention{
+					DocID: doc.ID, Title: doc.Title, Date: doc.Date,
+					Context: context, MarkStart: ms, MarkEnd: me,
+					Start: sp.start, End: sp.end,
+				})
 			}
 		}
-		if len(res.Hits) < mentionsPage {
-			break
-		}
+	}
+	return out, nil
+}
+
+// documentsByID reads the title, date and body of the documents named.
+func (ix *Index) documentsByID(ctx context.Context, docs []docSpans) (map[string]*Document, error) {
+	ids := make([]string, len(docs))
+	for i, d := range docs {
+		ids[i] = d.id
+	}
+	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
+	sr.Fields = []string{fieldTitle, fieldDateText, fieldBody}
+	res, err := ix.bleve.SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*Document, len(res.Hits))
+	for _, h := range res.Hits {
+		out[h.ID] = &Document{ID: h.ID, Title: str(h.Fields[fieldTitle]), Date: str(h.Fields[fieldDateText]), Body: str(h.Fields[fieldBody])}
 	}
 	return out, nil
 }
