@@ -58,6 +58,11 @@ type Limits struct {
 	// under a deadline and a memory limit. Empty parses everything in-process,
 	// behind recover and the timeout.
 	Sandbox string
+	// PDFToText is poppler's pdftotext, run when Dossier's own PDF extractor
+	// cannot read a file or finds no text in it (see parsePDF). Empty looks
+	// for it on PATH, once; a path where nothing is installed turns the
+	// fallback off.
+	PDFToText string
 }
 
 // Supported reports whether Dossier has a parser for the file at path.
@@ -90,9 +95,12 @@ func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*sea
 	}
 	var doc *parse.Document
 	var err error
-	if limits.Sandbox != "" && sandboxed[format] {
+	switch {
+	case format == "pdf":
+		doc, err = parsePDF(ctx, data, limits)
+	case limits.Sandbox != "" && sandboxed[format]:
 		doc, err = sandbox.Parser{Exe: limits.Sandbox, Name: format, Timeout: limits.Timeout}.Parse(ctx, data)
-	} else {
+	default:
 		doc, err = parse.Safe(ctx, Parsers()[format], data, limits.Timeout)
 	}
 	if err != nil {

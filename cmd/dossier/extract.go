@@ -12,14 +12,17 @@ import (
 	"dossier/internal/search"
 )
 
-// extractResult is the contract's shape for `dossier extract --json`.
+// extractResult is the contract's shape for `dossier extract --json`, and
+// Meta, which extends it: the source's metadata as the document page shows it
+// (for a PDF, "extractor" says which extractor read the text).
 type extractResult struct {
-	Title    string           `json:"title"`
-	Date     string           `json:"date"`
-	Type     string           `json:"type"`
-	Language string           `json:"language"`
-	Body     string           `json:"body"`
-	Entities []entity.Mention `json:"entities"`
+	Title    string            `json:"title"`
+	Date     string            `json:"date"`
+	Type     string            `json:"type"`
+	Language string            `json:"language"`
+	Body     string            `json:"body"`
+	Meta     map[string]string `json:"meta,omitempty"`
+	Entities []entity.Mention  `json:"entities"`
 }
 
 func newExtractCmd(opts *options) *cobra.Command {
@@ -46,14 +49,14 @@ func newExtractCmd(opts *options) *cobra.Command {
 			if opts.json {
 				return writeJSON(cmd.OutOrStdout(), extractResult{
 					Title: doc.Title, Date: doc.Date, Type: doc.Type, Language: doc.Language,
-					Body: doc.Body, Entities: doc.Entities,
+					Body: doc.Body, Meta: doc.Meta, Entities: doc.Entities,
 				})
 			}
 			printExtract(cmd, doc)
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&opts.json, "json", false, `print {"title","date","type","language","body","entities"} as JSON`)
+	cmd.Flags().BoolVar(&opts.json, "json", false, `print {"title","date","type","language","body","meta","entities"} as JSON`)
 	return cmd
 }
 
@@ -61,6 +64,16 @@ func printExtract(cmd *cobra.Command, doc *search.Document) {
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "Title:    %s\nDate:     %s\nType:     %s\nLanguage: %s\nFormat:   %s\nBody:     %d bytes\n",
 		doc.Title, orDash(doc.Date), entity.TypeLabel(doc.Type), orDash(doc.Language), doc.Format, len(doc.Body))
+	if x := doc.Meta["extractor"]; x != "" {
+		fmt.Fprintf(w, "Extractor: %s", x)
+		if why := doc.Meta["fallback_reason"]; why != "" {
+			fmt.Fprintf(w, " (%s)", why)
+		}
+		fmt.Fprintln(w)
+	}
+	if warning := doc.Meta["warning"]; warning != "" {
+		fmt.Fprintf(w, "Warning:  %s\n", warning)
+	}
 	for _, kind := range entity.Kinds {
 		var ids []string
 		texts := map[string][]string{}

@@ -111,8 +111,30 @@ func TestCommandsSpeakTheContract(t *testing.T) {
 	if err != nil {
 		t.Fatalf("extract: %v", err)
 	}
-	if diff := cmp.Diff([]string{"body", "date", "entities", "language", "title", "type"}, keys(t, json.RawMessage(out))); diff != "" {
+	// meta extends the contract's shape.
+	if diff := cmp.Diff([]string{"body", "date", "entities", "language", "meta", "title", "type"}, keys(t, json.RawMessage(out))); diff != "" {
 		t.Errorf("extract --json keys (-want +got):\n%s", diff)
+	}
+}
+
+// TestExtractNamesThePDFExtractor: which extractor read a PDF is in the
+// document's meta, and extract shows it.
+func TestExtractNamesThePDFExtractor(t *testing.T) {
+	pdf := "../../indexer/testdata/docs/report.pdf"
+	out, err := run(t, "extract", pdf, "--json")
+	if err != nil {
+		t.Fatalf("extract --json: %v", err)
+	}
+	var res struct{ Meta map[string]string }
+	if err := json.Unmarshal([]byte(out), &res); err != nil || res.Meta["extractor"] != "dossier-pdf" {
+		t.Errorf("extract --json meta = %v (%v), want extractor dossier-pdf", res.Meta, err)
+	}
+	out, err = run(t, "extract", pdf)
+	if err != nil {
+		t.Fatalf("extract: %v", err)
+	}
+	if !strings.Contains(out, "Extractor: dossier-pdf\n") {
+		t.Errorf("extract printed\n%s\nwant a line Extractor: dossier-pdf", out)
 	}
 }
 

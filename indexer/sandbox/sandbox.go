@@ -10,6 +10,12 @@
 // named parser under a memory limit, writes the document as JSON on stdout and
 // exits. Parser, in the parent, starts the child with a deadline and caps what
 // it reads back.
+//
+// Command runs another program (poppler's pdftotext) under the same kind of
+// limit: the child, started with DOSSIER_SANDBOX_EXEC set, lowers its own
+// address-space limit and replaces itself with the program, which inherits the
+// limit. Go's os/exec cannot set a limit on the process it starts; this is the
+// prlimit(1) trick without depending on prlimit.
 package sandbox
 
 import (
@@ -33,6 +39,7 @@ import (
 const (
 	envParser = "DOSSIER_SANDBOX"
 	envMemory = "DOSSIER_SANDBOX_MEMORY"
+	envExec   = "DOSSIER_SANDBOX_EXEC"
 )
 
 // Defaults for a Parser's zero fields.
@@ -106,6 +113,9 @@ func (p Parser) Parse(ctx context.Context, data []byte) (*parse.Document, error)
 // it: it parses stdin with parsers[name], answers on stdout and exits. In any
 // other process it returns at once and does nothing.
 func Main(parsers map[string]parse.Parser) {
+	if _, ok := os.LookupEnv(envExec); ok {
+		os.Exit(execLimited(os.Args[1:]))
+	}
 	name, ok := os.LookupEnv(envParser)
 	if !ok {
 		return
@@ -147,6 +157,65 @@ func child(name string, parsers map[string]parse.Parser, in io.Reader, out io.Wr
 		return 2
 	}
 	return 0
+}
+
+// Command returns a command that runs the program at path with args in a
+// process whose address space is limited to memory bytes (DefaultMemory when
+// zero). exe is an executable that calls Main first thing, as for Parser: it
+// starts, sets the limit on itself and replaces itself with the program
+// (execve), so the process ctx kills is the program itself, not a wrapper
+// waiting for it. The caller sets the command's stdin and stdout.
+func Command(ctx context.Context, exe string, memory int64, path string, args ...string) *exec.Cmd {
+	if memory <= 0 {
+		memory = DefaultMemory
+	}
+	cmd := exec.CommandContext(ctx, exe, append([]string{path}, args...)...)
+	cmd.Env = append(programEnv(), envExec+"=1", envMemory+"="+strconv.FormatInt(memory, 10))
+	return cmd
+}
+
+// execLimited is the child of Command: it limits this process and becomes
+// argv[0]. It returns only when that fails.
+func execLimited(argv []string) int {
+	if len(argv) == 0 {
+		fmt.Fprintln(os.Stderr, "sandbox: no program to run")
+		return 2
+	}
+	memory, _ := strconv.ParseInt(os.Getenv(envMemory), 10, 64)
+	if memory <= 0 {
+		memory = DefaultMemory
+	}
+	// A C program's address space is close to the memory it uses, so the
+	// limit is the memory itself (the Go child above needs headroom for the
+	// runtime's reservations). No core files from a crash on a hostile file.
+	limits := []struct {
+		resource int
+		max      uint64
+	}{
+		{syscall.RLIMIT_AS, uint64(memory)},
+		{syscall.RLIMIT_CORE, 0},
+	}
+	for _, l := range limits {
+		if err := syscall.Setrlimit(l.resource, &syscall.Rlimit{Cur: l.max, Max: l.max}); err != nil {
+			fmt.Fprintf(os.Stderr, "sandbox: set limit %d: %v\n", l.resource, err)
+			return 2
+		}
+	}
+	err := syscall.Exec(argv[0], argv, programEnv())
+	fmt.Fprintf(os.Stderr, "sandbox: run %s: %v\n", argv[0], err)
+	return 127
+}
+
+// programEnv is this process's environment without the sandbox's own
+// variables, for the program Command runs.
+func programEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DOSSIER_SANDBOX") {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 // lastWords picks the line of a dead child's stderr that says what killed it.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +103,37 @@ func TestFailuresStayInTheChild(t *testing.T) {
 				t.Logf("error: %v", err)
 			}
 		})
+	}
+}
+
+// TestCommandLimitsTheProgram runs a shell through Command and asks it for its
+// own limits: the program, not only the wrapper, must hold them.
+func TestCommandLimitsTheProgram(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh")
+	}
+	cmd := sandbox.Command(context.Background(), exe(t), 256<<20, sh, "-c", `ulimit -v; ulimit -c; env`)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("Command(sh).Output() = %v", err)
+	}
+	lines := strings.Split(string(out), "\n")
+	if len(lines) < 2 || lines[0] != "262144" || lines[1] != "0" {
+		t.Errorf("ulimit -v, -c = %q, want 262144 (KiB) and 0", lines[:min(2, len(lines))])
+	}
+	if strings.Contains(string(out), "DOSSIER_SANDBOX") {
+		t.Errorf("the program's environment holds the sandbox's variables:\n%s", out)
+	}
+}
+
+func TestCommandMissingProgram(t *testing.T) {
+	cmd := sandbox.Command(context.Background(), exe(t), 0, "/nonexistent/program")
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 127 || !strings.Contains(stderr.String(), "no such file") {
+		t.Errorf("Run = %v (stderr %q), want exit status 127 and the reason", err, stderr.String())
 	}
 }
