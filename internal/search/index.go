@@ -221,7 +221,15 @@ func (ix *Index) Apply(puts []Document, deletes []string) error {
 		return err
 	}
 	seq := ix.seq + 1
-	if err := ix.mentions.write(puts, deletes, seq); err != nil {
+	ids := make([]string, 0, len(puts)+len(deletes))
+	for _, d := range puts {
+		ids = append(ids, d.ID)
+	}
+	indexed, err := ix.indexedContributions(context.Background(), append(ids, deletes...))
+	if err != nil {
+		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
+	}
+	if err := ix.mentions.write(puts, deletes, indexed, seq); err != nil {
 		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
 	}
 	batch := ix.bleve.NewBatch()

@@ -51,7 +51,7 @@ func (ix *Index) Mentions(ctx context.Context, req MentionsRequest) (*MentionsRe
 		first, last = 0, math.MaxInt
 	}
 
-	stats, err := ix.mentions.stats(req.Kind, id)
+	stats, docs, err := ix.mentions.lookup(req.Kind, id, first, last)
 	if err != nil {
 		return nil, fmt.Errorf("mentions of %s %s: %w", req.Kind, id, err)
 	}
@@ -64,10 +64,6 @@ func (ix *Index) Mentions(ctx context.Context, req MentionsRequest) (*MentionsRe
 	}
 	for _, y := range slices.Sorted(maps.Keys(stats.years)) {
 		out.Years = append(out.Years, YearCount{Year: y, Count: stats.years[y]})
-	}
-	docs, err := ix.mentions.page(req.Kind, id, first, last)
-	if err != nil {
-		return nil, fmt.Errorf("mentions of %s %s: %w", req.Kind, id, err)
 	}
 	for chunk := range slices.Chunk(docs, loadChunk) {
 		loaded, err := ix.documentsByID(ctx, chunk)

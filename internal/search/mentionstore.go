@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"time"
 
@@ -14,45 +16,50 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
+
+	"dossier/internal/entity"
 )
 
 // mentionTable answers "every mention of this entity" without reading the
 // documents that do not appear on the page asked for. It is a bbolt file inside
 // the index folder, written by Apply together with every Bleve batch:
 //
-//   - postings: kind NUL id NUL date NUL doc id → the mention spans in that document,
-//     so one cursor walks an entity's documents in date order;
-//   - docs: doc id → what the document contributed, so a replaced or deleted
-//     document can be taken out again;
-//   - stats: kind NUL id → documents, mentions, and mentions per year.
+//   - entities: kind NUL id → the entity's number, its documents and mentions,
+//     and its mentions per year;
+//   - postings: entity number, date, doc id → the mention spans in that
+//     document, so one cursor walks an entity's documents in date order.
 //
-// Each Apply numbers its write; the number is stored here and, in the same Bleve
-// batch, in the index's internal storage. Open compares the two and rebuilds the
-// table from the index when they differ (a crash between the two writes, or an
-// index made before the table existed).
+// What a replaced or deleted document contributed is read back from the index
+// (its stored entities), so nothing is kept twice. Each Apply numbers its write;
+// the number is stored here and, in the same Bleve batch, in the index's
+// internal storage. Open compares the two and rebuilds the table from the index
+// when they differ (a crash between the two writes, or an index made before the
+// table existed).
 type mentionTable struct {
 	db *bolt.DB
 }
 
 var (
+	entitiesBucket = []byte("entities")
 	postingsBucket = []byte("postings")
-	docsBucket     = []byte("docs")
-	statsBucket    = []byte("stats")
 	tableMeta      = []byte("meta")
 	seqKey         = []byte("seq")
+	lastEntityKey  = []byte("last-entity")
 )
 
 // mentionSeqKey names the write number in Bleve's internal storage.
 var mentionSeqKey = []byte("dossier.mentions.seq")
 
-// undatedKey sorts after every date, so undated documents come last.
-const undatedKey = "~"
+// undated is the date key of a document without a date: after every date.
+const undated = math.MaxUint32
 
 func openMentionTable(path string, lockTimeout time.Duration) (*mentionTable, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
 	if err != nil {
 		return nil, fmt.Errorf("open mentions table %s: %w", path, err)
 	}
+	// The file grows a megabyte at a time rather than bbolt's default 16.
+	db.AllocSize = 1 << 20
 	return &mentionTable{db: db}, nil
 }
 
@@ -77,24 +84,32 @@ func (t *mentionTable) seq() (uint64, bool, error) {
 
 // contribution is what one document adds to the table.
 type contribution struct {
-	date string // the sort key: an ISO day, or undatedKey
-	year string // "" when undated
+	date uint32 // yyyymmdd, or undated
 	// spans holds each entity's mentions, keyed kind NUL id, in text order.
 	spans map[string][]span
 }
 
 type span struct{ start, end int }
 
-func contributionOf(d Document) (contribution, error) {
-	c := contribution{date: undatedKey, spans: map[string][]span{}}
-	if d.Date != "" {
-		t, err := parseISODate(d.Date, false)
+// year is the contribution's year as text, "" when undated.
+func (c contribution) year() string {
+	if c.date == undated {
+		return ""
+	}
+	return fmt.Sprintf("%04d", c.date/10000)
+}
+
+// contributionOf reads what a document adds from its date and entities.
+func contributionOf(date string, mentions []entity.Mention) (contribution, error) {
+	c := contribution{date: undated, spans: map[string][]span{}}
+	if date != "" {
+		t, err := parseISODate(date, false)
 		if err != nil {
 			return c, fmt.Errorf("document date: %w", err)
 		}
-		c.date, c.year = t.Format("2006-01-02"), d.Date[:4]
+		c.date = uint32(t.Year()*10000 + int(t.Month())*100 + t.Day())
 	}
-	for _, m := range d.Entities {
+	for _, m := range mentions {
 		if _, ok := entityField[m.Kind]; !ok {
 			continue
 		}
@@ -106,119 +121,128 @@ func contributionOf(d Document) (contribution, error) {
 
 // write applies one batch: puts replace documents with the same id, deletes
 // remove documents, as Bleve does with the same batch (a delete wins over a put
-// of the same id). seq numbers the write.
-func (t *mentionTable) write(puts []Document, deletes []string, seq uint64) error {
+// of the same id). indexed holds what the documents already in the index
+// contribute, for those of the batch's ids that are there; seq numbers the write.
+func (t *mentionTable) write(puts []Document, deletes []string, indexed map[string]contribution, seq uint64) error {
 	return t.db.Update(func(tx *bolt.Tx) error {
 		w, err := newTableWriter(tx)
 		if err != nil {
 			return err
 		}
+		current := maps.Clone(indexed)
 		for _, d := range puts {
-			c, err := contributionOf(d)
+			c, err := contributionOf(d.Date, d.Entities)
 			if err != nil {
 				return fmt.Errorf("document %s: %w", d.ID, err)
 			}
-			if err := w.remove(d.ID); err != nil {
-				return err
+			if old, ok := current[d.ID]; ok {
+				if err := w.remove(d.ID, old); err != nil {
+					return err
+				}
 			}
 			if err := w.add(d.ID, c); err != nil {
 				return err
 			}
+			current[d.ID] = c
 		}
 		for _, id := range deletes {
-			if err := w.remove(id); err != nil {
-				return err
+			if old, ok := current[id]; ok {
+				if err := w.remove(id, old); err != nil {
+					return err
+				}
+				delete(current, id)
 			}
 		}
 		return w.finish(seq)
 	})
 }
 
-// tableWriter gathers one transaction's changes to the per-entity statistics,
-// so an entity mentioned by many documents of a batch is read and written once.
+// tableWriter gathers one transaction's changes to the entities' counts, so an
+// entity mentioned by many documents of a batch is read and written once.
 type tableWriter struct {
-	tx                    *bolt.Tx
-	postings, docs, stats *bolt.Bucket
-	changed               map[string]*entityStats
+	tx                 *bolt.Tx
+	entities, postings *bolt.Bucket
+	changed            map[string]*entityRow
+	lastEntity         uint32
 }
 
 func newTableWriter(tx *bolt.Tx) (*tableWriter, error) {
-	w := &tableWriter{tx: tx, changed: map[string]*entityStats{}}
-	for _, b := range []struct {
-		name []byte
-		dst  **bolt.Bucket
-	}{{postingsBucket, &w.postings}, {docsBucket, &w.docs}, {statsBucket, &w.stats}} {
-		bucket, err := tx.CreateBucketIfNotExists(b.name)
-		if err != nil {
-			return nil, err
+	w := &tableWriter{tx: tx, changed: map[string]*entityRow{}}
+	var err error
+	if w.entities, err = tx.CreateBucketIfNotExists(entitiesBucket); err != nil {
+		return nil, err
+	}
+	if w.postings, err = tx.CreateBucketIfNotExists(postingsBucket); err != nil {
+		return nil, err
+	}
+	// Pages split fuller than bbolt's default half: a batch adds to most of an
+	// entity's pages anyway, so little is gained by leaving room.
+	w.postings.FillPercent = 0.9
+	if b := tx.Bucket(tableMeta); b != nil {
+		if v := b.Get(lastEntityKey); len(v) == 4 {
+			w.lastEntity = binary.BigEndian.Uint32(v)
 		}
-		*b.dst = bucket
 	}
 	return w, nil
 }
 
-func (w *tableWriter) statsOf(key string) (*entityStats, error) {
-	if s, ok := w.changed[key]; ok {
-		return s, nil
+// row returns the entity's row, numbering entities seen for the first time.
+func (w *tableWriter) row(key string) (*entityRow, error) {
+	if r, ok := w.changed[key]; ok {
+		return r, nil
 	}
-	s, err := decodeStats(w.stats.Get([]byte(key)))
+	r, err := decodeEntityRow(w.entities.Get([]byte(key)))
 	if err != nil {
-		return nil, fmt.Errorf("mentions table: stats of %q: %w", key, err)
+		return nil, fmt.Errorf("mentions table: entity %q: %w", key, err)
 	}
-	w.changed[key] = s
-	return s, nil
+	if r.number == 0 {
+		if w.lastEntity == math.MaxUint32 {
+			return nil, errors.New("mentions table: out of entity numbers; rebuild the index")
+		}
+		w.lastEntity++
+		r.number = w.lastEntity
+	}
+	w.changed[key] = r
+	return r, nil
 }
 
 func (w *tableWriter) add(id string, c contribution) error {
 	for key, spans := range c.spans {
-		if err := w.postings.Put(postingKey(key, c.date, id), encodeSpans(spans)); err != nil {
-			return err
-		}
-		s, err := w.statsOf(key)
+		r, err := w.row(key)
 		if err != nil {
 			return err
 		}
-		s.change(c.year, len(spans), 1)
+		if err := w.postings.Put(postingKey(r.number, c.date, id), encodeSpans(spans)); err != nil {
+			return err
+		}
+		r.change(c.year(), len(spans), 1)
 	}
-	return w.docs.Put([]byte(id), encodeContribution(c))
+	return nil
 }
 
-func (w *tableWriter) remove(id string) error {
-	v := w.docs.Get([]byte(id))
-	if v == nil {
-		return nil
-	}
-	c, err := decodeContribution(v)
-	if err != nil {
-		return fmt.Errorf("mentions table: document %s: %w", id, err)
-	}
+func (w *tableWriter) remove(id string, c contribution) error {
 	for key, spans := range c.spans {
-		if err := w.postings.Delete(postingKey(key, c.date, id)); err != nil {
-			return err
-		}
-		s, err := w.statsOf(key)
+		r, err := w.row(key)
 		if err != nil {
 			return err
 		}
-		s.change(c.year, -len(spans), -1)
+		if err := w.postings.Delete(postingKey(r.number, c.date, id)); err != nil {
+			return err
+		}
+		r.change(c.year(), -len(spans), -1)
 	}
-	return w.docs.Delete([]byte(id))
+	return nil
 }
 
-// finish writes the changed statistics and the write's number.
+// finish writes the changed entity rows and the write's number.
 func (w *tableWriter) finish(seq uint64) error {
-	keys := make([]string, 0, len(w.changed))
-	for k := range w.changed {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys) // bbolt writes sorted keys fastest
-	for _, k := range keys {
-		s := w.changed[k]
+	for _, k := range slices.Sorted(maps.Keys(w.changed)) { // bbolt writes sorted keys fastest
+		r := w.changed[k]
 		var err error
-		if s.documents <= 0 {
-			err = w.stats.Delete([]byte(k))
+		if r.documents <= 0 {
+			err = w.entities.Delete([]byte(k))
 		} else {
-			err = w.stats.Put([]byte(k), s.encode())
+			err = w.entities.Put([]byte(k), r.encode())
 		}
 		if err != nil {
 			return err
@@ -228,60 +252,71 @@ func (w *tableWriter) finish(seq uint64) error {
 	if err != nil {
 		return err
 	}
+	if err := meta.Put(lastEntityKey, binary.BigEndian.AppendUint32(nil, w.lastEntity)); err != nil {
+		return err
+	}
 	return meta.Put(seqKey, binary.BigEndian.AppendUint64(nil, seq))
 }
 
-func postingKey(entityKey, date, id string) []byte {
-	return []byte(entityKey + "\x00" + date + "\x00" + id)
+// postingKey orders an entity's postings by date, then document id.
+func postingKey(entity, date uint32, id string) []byte {
+	k := binary.BigEndian.AppendUint32(make([]byte, 0, 8+len(id)), entity)
+	k = binary.BigEndian.AppendUint32(k, date)
+	return append(k, id...)
 }
 
-// entityStats counts one entity's documents and mentions, and its mentions per
-// year of the documents' dates.
-type entityStats struct {
+// entityRow is one entity's number and counts: its documents and mentions, and
+// its mentions per year of the documents' dates.
+type entityRow struct {
+	number              uint32
 	documents, mentions int
 	years               map[string]int
 }
 
-func (s *entityStats) change(year string, mentions, documents int) {
-	s.documents += documents
-	s.mentions += mentions
+func (r *entityRow) change(year string, mentions, documents int) {
+	r.documents += documents
+	r.mentions += mentions
 	if year == "" {
 		return
 	}
-	s.years[year] += mentions
-	if s.years[year] <= 0 {
-		delete(s.years, year)
+	r.years[year] += mentions
+	if r.years[year] <= 0 {
+		delete(r.years, year)
 	}
 }
 
-func (s *entityStats) encode() []byte {
-	b := binary.AppendUvarint(nil, uint64(s.documents))
-	b = binary.AppendUvarint(b, uint64(s.mentions))
-	years := make([]string, 0, len(s.years))
-	for y := range s.years {
-		years = append(years, y)
-	}
-	slices.Sort(years)
+func (r *entityRow) encode() []byte {
+	b := binary.AppendUvarint(nil, uint64(r.number))
+	b = binary.AppendUvarint(b, uint64(r.documents))
+	b = binary.AppendUvarint(b, uint64(r.mentions))
+	years := slices.Sorted(maps.Keys(r.years))
 	b = binary.AppendUvarint(b, uint64(len(years)))
 	for _, y := range years {
 		b = appendString(b, y)
-		b = binary.AppendUvarint(b, uint64(s.years[y]))
+		b = binary.AppendUvarint(b, uint64(r.years[y]))
 	}
 	return b
 }
 
-func decodeStats(v []byte) (*entityStats, error) {
-	s := &entityStats{years: map[string]int{}}
+// decodeEntityRow reads a row; nil (an entity not in the table) is a row of
+// zeros with no number yet.
+func decodeEntityRow(v []byte) (*entityRow, error) {
+	r := &entityRow{years: map[string]int{}}
 	if v == nil {
-		return s, nil
+		return r, nil
 	}
-	r := reader{b: v}
-	s.documents, s.mentions = r.int(), r.int()
-	for n := r.int(); n > 0 && r.err == nil; n-- {
-		y := r.string()
-		s.years[y] = r.int()
+	d := reader{b: v}
+	number := d.int()
+	if number > math.MaxUint32 {
+		return nil, errors.New("entity number out of range")
 	}
-	return s, r.err
+	r.number = uint32(number)
+	r.documents, r.mentions = d.int(), d.int()
+	for n := d.int(); n > 0 && d.err == nil; n-- {
+		y := d.string()
+		r.years[y] = d.int()
+	}
+	return r, d.err
 }
 
 func encodeSpans(spans []span) []byte {
@@ -305,38 +340,6 @@ func decodeSpans(v []byte) ([]span, error) {
 		out = append(out, span{start, start + r.int()})
 	}
 	return out, r.err
-}
-
-func encodeContribution(c contribution) []byte {
-	b := appendString(nil, c.date)
-	b = appendString(b, c.year)
-	keys := make([]string, 0, len(c.spans))
-	for k := range c.spans {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	b = binary.AppendUvarint(b, uint64(len(keys)))
-	for _, k := range keys {
-		b = appendString(b, k)
-		b = binary.AppendUvarint(b, uint64(len(c.spans[k])))
-	}
-	return b
-}
-
-// decodeContribution reads back what encodeContribution wrote; the spans come
-// back as the right number of empty spans, which is all remove needs.
-func decodeContribution(v []byte) (contribution, error) {
-	r := reader{b: v}
-	c := contribution{date: r.string(), year: r.string(), spans: map[string][]span{}}
-	for n := r.int(); n > 0 && r.err == nil; n-- {
-		k := r.string()
-		count := r.int()
-		if count > len(v) {
-			return c, errors.New("mention count beyond the value")
-		}
-		c.spans[k] = make([]span, count)
-	}
-	return c, r.err
 }
 
 func appendString(b []byte, s string) []byte {
@@ -376,62 +379,57 @@ func (r *reader) string() string {
 	return s
 }
 
-// stats returns the entity's counts; an entity nothing mentions has zeros.
-func (t *mentionTable) stats(kind, id string) (*entityStats, error) {
-	var s *entityStats
-	err := t.db.View(func(tx *bolt.Tx) error {
-		var v []byte
-		if b := tx.Bucket(statsBucket); b != nil {
-			v = b.Get([]byte(kind + "\x00" + id))
-		}
-		var err error
-		s, err = decodeStats(v)
-		return err
-	})
-	return s, err
-}
-
 // docSpans is one document's mentions that fall on the page asked for.
 type docSpans struct {
 	id    string
 	spans []span
 }
 
-// page returns the mentions numbered first to last-1 (0-based, in date order,
-// then text order), grouped by document.
-func (t *mentionTable) page(kind, id string, first, last int) ([]docSpans, error) {
-	var out []docSpans
-	prefix := []byte(kind + "\x00" + id + "\x00")
+// lookup returns the entity's counts (zeros for an entity nothing mentions) and
+// the mentions numbered first to last-1 (0-based, in date order, then text
+// order), grouped by document.
+func (t *mentionTable) lookup(kind, id string, first, last int) (*entityRow, []docSpans, error) {
+	var (
+		row  *entityRow
+		docs []docSpans
+	)
 	err := t.db.View(func(tx *bolt.Tx) error {
+		var v []byte
+		if b := tx.Bucket(entitiesBucket); b != nil {
+			v = b.Get([]byte(kind + "\x00" + id))
+		}
+		var err error
+		if row, err = decodeEntityRow(v); err != nil {
+			return fmt.Errorf("mentions table: entity %s %s: %w", kind, id, err)
+		}
 		b := tx.Bucket(postingsBucket)
-		if b == nil {
+		if row.number == 0 || b == nil {
 			return nil
 		}
+		prefix := binary.BigEndian.AppendUint32(nil, row.number)
 		c := b.Cursor()
 		n := 0
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix) && n < last; k, v = c.Next() {
-			if n+spanCount(v) <= first {
-				n += spanCount(v)
+			if count := spanCount(v); n+count <= first {
+				n += count
 				continue
 			}
 			spans, err := decodeSpans(v)
-			if err != nil {
-				return fmt.Errorf("mentions table: %q: %w", k, err)
+			if err != nil || len(k) < 8 {
+				return fmt.Errorf("mentions table: posting %x: bad value", k)
 			}
-			rest := k[len(prefix):]
-			docID := string(rest[bytes.IndexByte(rest, 0)+1:])
-			d := docSpans{id: docID}
+			d := docSpans{id: string(k[8:])}
 			for _, s := range spans {
 				if n >= first && n < last {
 					d.spans = append(d.spans, s)
 				}
 				n++
 			}
-			out = append(out, d)
+			docs = append(docs, d)
 		}
 		return nil
 	})
-	return out, err
+	return row, docs, err
 }
 
 // spanCount reads the number of spans at the head of a postings value.
@@ -443,11 +441,47 @@ func spanCount(v []byte) int {
 	return int(n)
 }
 
+// indexedContributions reads what the documents with these ids that are in the
+// index contribute to the mentions table, from their stored date and entities.
+func (ix *Index) indexedContributions(ctx context.Context, ids []string) (map[string]contribution, error) {
+	out := map[string]contribution{}
+	for chunk := range slices.Chunk(ids, 1000) {
+		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(chunk), len(chunk), 0, false)
+		req.Fields = []string{fieldDateText, fieldEntities}
+		res, err := ix.bleve.SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		if err := addContributions(out, res.Hits); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// addContributions reads hits' stored date and entities into contributions.
+func addContributions(into map[string]contribution, hits bsearch.DocumentMatchCollection) error {
+	for _, h := range hits {
+		var mentions []entity.Mention
+		if s := str(h.Fields[fieldEntities]); s != "" {
+			if err := json.Unmarshal([]byte(s), &mentions); err != nil {
+				return fmt.Errorf("document %s: stored entities: %w", h.ID, err)
+			}
+		}
+		c, err := contributionOf(str(h.Fields[fieldDateText]), mentions)
+		if err != nil {
+			return fmt.Errorf("document %s: %w", h.ID, err)
+		}
+		into[h.ID] = c
+	}
+	return nil
+}
+
 // rebuildMentionTable fills the table afresh from the documents in the index
-// and gives both the write number seq.
+// and gives it the write number seq.
 func (ix *Index) rebuildMentionTable(ctx context.Context, seq uint64) error {
 	err := ix.mentions.db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{postingsBucket, docsBucket, statsBucket} {
+		for _, name := range [][]byte{entitiesBucket, postingsBucket, tableMeta} {
 			if err := tx.DeleteBucket(name); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return err
 			}
@@ -456,9 +490,10 @@ func (ix *Index) rebuildMentionTable(ctx context.Context, seq uint64) error {
 		if err != nil {
 			return err
 		}
+		const page = 1000
 		var after []string
 		for {
-			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 1000, 0, false)
+			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
 			req.Fields = []string{fieldDateText, fieldEntities}
 			req.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}})
 			if after != nil {
@@ -468,22 +503,16 @@ func (ix *Index) rebuildMentionTable(ctx context.Context, seq uint64) error {
 			if err != nil {
 				return err
 			}
-			for _, h := range res.Hits {
-				d := Document{ID: h.ID, Date: str(h.Fields[fieldDateText])}
-				if s := str(h.Fields[fieldEntities]); s != "" {
-					if err := json.Unmarshal([]byte(s), &d.Entities); err != nil {
-						return fmt.Errorf("document %s: stored entities: %w", h.ID, err)
-					}
-				}
-				c, err := contributionOf(d)
-				if err != nil {
-					return fmt.Errorf("document %s: %w", h.ID, err)
-				}
-				if err := w.add(d.ID, c); err != nil {
+			docs := map[string]contribution{}
+			if err := addContributions(docs, res.Hits); err != nil {
+				return err
+			}
+			for _, id := range slices.Sorted(maps.Keys(docs)) {
+				if err := w.add(id, docs[id]); err != nil {
 					return err
 				}
 			}
-			if len(res.Hits) < 1000 {
+			if len(res.Hits) < page {
 				break
 			}
 			after = []string{res.Hits[len(res.Hits)-1].ID}

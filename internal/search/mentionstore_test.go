@@ -53,13 +53,13 @@ type mentionKey struct {
 func bruteForceMentions(t *testing.T, docs map[string]Document, kind, id string) (keys []mentionKey, documents int, years []YearCount) {
 	t.Helper()
 	type row struct {
-		date string
+		date uint32
 		key  mentionKey
 	}
 	var rows []row
 	perYear := map[string]int{}
 	for _, d := range docs {
-		c, err := contributionOf(d)
+		c, err := contributionOf(d.Date, d.Entities)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,8 +70,8 @@ func bruteForceMentions(t *testing.T, docs map[string]Document, kind, id string)
 		documents++
 		for _, s := range spans {
 			rows = append(rows, row{c.date, mentionKey{d.ID, s.start, s.end}})
-			if c.year != "" {
-				perYear[c.year]++
+			if y := c.year(); y != "" {
+				perYear[y]++
 			}
 		}
 	}
@@ -206,7 +206,11 @@ func TestMentionTableIsRebuiltWhenOutOfStep(t *testing.T) {
 	// holds a document the index never got.
 	phantom := randomDocument(r, "phantom")
 	phantom.Entities = append(phantom.Entities, entity.Mention{Kind: entity.Country, ID: "KGZ", Start: 0, End: 7})
-	if err := ix.mentions.write([]Document{phantom}, []string{"d00"}, ix.seq+1); err != nil {
+	indexed, err := ix.indexedContributions(context.Background(), []string{"d00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.mentions.write([]Document{phantom}, []string{"d00"}, indexed, ix.seq+1); err != nil {
 		t.Fatal(err)
 	}
 	if err := ix.Close(); err != nil {
