@@ -23,11 +23,13 @@ func newBenchCmd(opts *options) *cobra.Command {
      releases and reports, mostly text, some HTML, a few PDF, 3-5 KB of text each;
   2. ingests it with the real pipeline (indexer.Run), one format folder after the
      other (text, then html, then pdf, into the same index), so each format gets
-     its own docs/s and MB/s; peak RSS is the process's VmHWM, reset before the
-     phase by writing 5 to /proc/self/clear_refs (Linux);
+     its own docs/s and MB/s; PDFs are parsed in the sandbox child and the
+     collector runs with the settings of dossier index, as in a real run; peak
+     RSS is the process's VmHWM, reset before the phase by writing 5 to
+     /proc/self/clear_refs (Linux);
   3. indexes the same plain text with bare Bleve (no _all, body not stored, no
      term vectors, keyword fields for the entity ids, batches of 1000; no parsing,
-     no extraction) as the same-run baseline;
+     no extraction; the same collector settings) as the same-run baseline;
   4. compares the index size with the raw text;
   5. adds 100 new files and times an incremental run until a search finds them;
   6. times, in process, --queries distinct queries of each kind: plain search,
@@ -48,6 +50,7 @@ One run gives one sample; take medians of several runs for published figures.`,
 				return errors.New("--docs, --queries and --http-clients must be positive")
 			}
 			cfg.ProgressOut = cmd.ErrOrStderr()
+			cfg.Limits = limits()
 			rep, err := bench.Run(cmd.Context(), cfg)
 			if err != nil {
 				return err

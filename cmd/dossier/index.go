@@ -44,6 +44,7 @@ when the index is reported damaged. The old files are kept, renamed.`,
 			if rebuildIndex {
 				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 				defer stop()
+				defer indexer.BulkGC()()
 				bar := newProgressBar(cmd.ErrOrStderr())
 				sum, kept, err := rebuild(ctx, opts.indexDir, args, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
 				bar.finish()
@@ -82,6 +83,7 @@ when the index is reported damaged. The old files are kept, renamed.`,
 				return err
 			}
 			defer st.Close()
+			defer indexer.BulkGC()()
 			bar := newProgressBar(cmd.ErrOrStderr())
 			in := indexer.New(st.Index, st.Manifest, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
 			sum, err := in.Run(ctx, sources...)

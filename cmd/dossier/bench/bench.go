@@ -46,18 +46,21 @@ import (
 
 // Config is what one run measures; the command's flags fill it.
 type Config struct {
-	Docs        int           // documents to generate and ingest
-	Seed        int64         // corpus seed
-	Dir         string        // scratch folder, kept; "" for a temporary one, removed
-	Clients     int           // concurrent HTTP clients
-	Queries     int           // distinct queries per kind
-	HTTPTime    time.Duration // time limit of the HTTP load loop
-	KindTime    time.Duration // time limit of each kind of in-process query
-	CPUProfile  string        // where to write a CPU profile of the ingest phase
-	SkipHTTP    bool
-	SkipBase    bool
-	NewDocs     int  // documents added for the time-to-searchable measurement
-	BaseTV      bool // the baseline gets body term vectors and a stored body
+	Docs       int           // documents to generate and ingest
+	Seed       int64         // corpus seed
+	Dir        string        // scratch folder, kept; "" for a temporary one, removed
+	Clients    int           // concurrent HTTP clients
+	Queries    int           // distinct queries per kind
+	HTTPTime   time.Duration // time limit of the HTTP load loop
+	KindTime   time.Duration // time limit of each kind of in-process query
+	CPUProfile string        // where to write a CPU profile of the ingest phase
+	SkipHTTP   bool
+	SkipBase   bool
+	NewDocs    int  // documents added for the time-to-searchable measurement
+	BaseTV     bool // the baseline gets body term vectors and a stored body
+	// Limits are the parse limits and sandbox `dossier index` uses, so PDFs
+	// are measured the way they are indexed.
+	Limits      indexer.Limits
 	ProgressOut io.Writer
 }
 
@@ -248,6 +251,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Both ingests, Dossier's and the baseline's, run with the collector
+	// settings `dossier index` uses.
+	restoreGC := indexer.BulkGC()
+	defer restoreGC() // on an early return; putting the settings back twice is harmless
 	rep.Ingest.ByFormat = map[string]rate{}
 	var ingestTime time.Duration
 	var ingestCPU float64
@@ -259,7 +266,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		logf("ingesting %d %s files", fc.Files, format)
 		src := indexer.Source{FS: os.DirFS(filepath.Join(corpusDir, format)), Root: filepath.Join(corpusDir, format)}
 		t, cpu := time.Now(), cpuSeconds()
-		sum, err := indexer.New(st.Index, st.Manifest, indexer.Options{}).Run(ctx, src)
+		sum, err := indexer.New(st.Index, st.Manifest, indexer.Options{Limits: cfg.Limits}).Run(ctx, src)
 		d, dcpu := time.Since(t), cpuSeconds()-cpu
 		if err != nil {
 			st.Close()
@@ -297,6 +304,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.BaselineBodyTV = cfg.BaseTV
 		rep.IngestVsBaseline = rep.Ingest.DocsPerS / b.DocsPerS
 	}
+	restoreGC()
 
 	// 4. Index size against the raw text.
 	rep.Index = indexStats{
@@ -337,7 +345,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 			}
 		}
 		t := time.Now()
-		if _, err := indexer.New(st.Index, st.Manifest, indexer.Options{}).Run(ctx, sources...); err != nil {
+		if _, err := indexer.New(st.Index, st.Manifest, indexer.Options{Limits: cfg.Limits}).Run(ctx, sources...); err != nil {
 			return nil, fmt.Errorf("incremental run: %w", err)
 		}
 		run := time.Since(t)
