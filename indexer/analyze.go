@@ -58,6 +58,9 @@ type Limits struct {
 	// under a deadline and a memory limit. Empty parses everything in-process,
 	// behind recover and the timeout.
 	Sandbox string
+	// Pool, when set, holds long-lived sandbox children that parse file after
+	// file, instead of a new child per file (Indexer.Run makes one for its run).
+	Pool *sandbox.Pool
 	// PDFToText is poppler's pdftotext, run when Dossier's own PDF extractor
 	// cannot read a file or finds no text in it (see parsePDF). Empty looks
 	// for it on PATH, once; a path where nothing is installed turns the

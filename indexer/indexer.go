@@ -28,6 +28,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"dossier/indexer/sandbox"
 	"dossier/internal/search"
 )
 
@@ -172,6 +173,9 @@ type Indexer struct {
 	index    *search.Index
 	manifest *Manifest
 	opts     Options
+	// pool holds the sandbox children of a run, when Options.Limits asks for
+	// a sandbox and brings no pool of its own.
+	pool *sandbox.Pool
 }
 
 // New returns an Indexer writing to index and recording in manifest.
@@ -222,6 +226,13 @@ type outcome struct {
 // ctx ended); the summary then says how far the run got.
 func (in *Indexer) Run(ctx context.Context, sources ...Source) (*Summary, error) {
 	start := time.Now()
+	if in.opts.Limits.Sandbox != "" && in.opts.Limits.Pool == nil {
+		in.pool = &sandbox.Pool{Exe: in.opts.Limits.Sandbox}
+		defer func() {
+			in.pool.Close()
+			in.pool = nil
+		}()
+	}
 	sum := &Summary{Failed: []Failure{}, Warnings: []Warning{}}
 	known, err := in.manifest.Load()
 	if err != nil {
@@ -485,6 +496,9 @@ func (in *Indexer) process(ctx context.Context, j job, known map[string]Entry, c
 		return out
 	}
 	limits := in.opts.Limits
+	if limits.Pool == nil {
+		limits.Pool = in.pool
+	}
 	if limits.MaxBody <= 0 {
 		limits.MaxBody = int(in.opts.MaxTextBytes)
 	}

@@ -40,9 +40,12 @@ func parsePDF(ctx context.Context, data []byte, limits Limits) (*parse.Document,
 	deadline := time.Now().Add(timeout)
 	var doc *parse.Document
 	var err error
-	if limits.Sandbox != "" {
+	switch {
+	case limits.Pool != nil:
+		doc, err = limits.Pool.Parse(ctx, "pdf", data, timeout)
+	case limits.Sandbox != "":
 		doc, err = sandbox.Parser{Exe: limits.Sandbox, Name: "pdf", Timeout: timeout}.Parse(ctx, data)
-	} else {
+	default:
 		doc, err = parse.Safe(ctx, Parsers()["pdf"], data, timeout)
 	}
 	if err == nil {

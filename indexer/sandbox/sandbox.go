@@ -9,7 +9,8 @@
 // TestMain, sees it, reads the file's bytes from stdin, parses them with the
 // named parser under a memory limit, writes the document as JSON on stdout and
 // exits. Parser, in the parent, starts the child with a deadline and caps what
-// it reads back.
+// it reads back. Pool does the same with children that live for many files
+// (DOSSIER_SANDBOX_SERVE), since starting one costs more than most parses.
 //
 // Command runs another program (poppler's pdftotext) under the same kind of
 // limit: the child, started with DOSSIER_SANDBOX_EXEC set, lowers its own
@@ -116,6 +117,9 @@ func Main(parsers map[string]parse.Parser) {
 	if _, ok := os.LookupEnv(envExec); ok {
 		os.Exit(execLimited(os.Args[1:]))
 	}
+	if _, ok := os.LookupEnv(envServe); ok {
+		os.Exit(serve(parsers, os.Stdin, os.Stdout))
+	}
 	name, ok := os.LookupEnv(envParser)
 	if !ok {
 		return
@@ -124,6 +128,20 @@ func Main(parsers map[string]parse.Parser) {
 }
 
 func child(name string, parsers map[string]parse.Parser, in io.Reader, out io.Writer) int {
+	limitSelf()
+	data, err := io.ReadAll(in)
+	if err != nil {
+		json.NewEncoder(out).Encode(reply{Error: fmt.Sprintf("sandbox: read input: %v", err)})
+		return 2
+	}
+	if err := json.NewEncoder(out).Encode(parseOne(parsers, name, data)); err != nil {
+		return 2
+	}
+	return 0
+}
+
+// limitSelf puts a child under the memory limit its parent set.
+func limitSelf() {
 	memory, _ := strconv.ParseInt(os.Getenv(envMemory), 10, 64)
 	if memory <= 0 {
 		memory = DefaultMemory
@@ -135,28 +153,20 @@ func child(name string, parsers map[string]parse.Parser, in io.Reader, out io.Wr
 	_ = syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: uint64(memory) * 4, Max: uint64(memory) * 4})
 	// A deep recursion dies at 256 MiB of stack rather than the default 1 GiB.
 	debug.SetMaxStack(256 << 20)
+}
 
-	enc := json.NewEncoder(out)
+// parseOne parses data with parsers[name] in this child. The parent enforces
+// the deadline; Safe here turns panics into errors.
+func parseOne(parsers map[string]parse.Parser, name string, data []byte) reply {
 	p, ok := parsers[name]
 	if !ok {
-		enc.Encode(reply{Error: fmt.Sprintf("sandbox: no parser named %q", name)})
-		return 2
+		return reply{Error: fmt.Sprintf("sandbox: no parser named %q", name)}
 	}
-	data, err := io.ReadAll(in)
-	if err != nil {
-		enc.Encode(reply{Error: fmt.Sprintf("sandbox: read input: %v", err)})
-		return 2
-	}
-	// The parent enforces the deadline; Safe here turns panics into errors.
 	doc, err := parse.Safe(context.Background(), p, data, 24*time.Hour)
 	if err != nil {
-		enc.Encode(reply{Error: err.Error()})
-		return 0
+		return reply{Error: err.Error()}
 	}
-	if err := enc.Encode(reply{Doc: doc}); err != nil {
-		return 2
-	}
-	return 0
+	return reply{Doc: doc}
 }
 
 // Command returns a command that runs the program at path with args in a

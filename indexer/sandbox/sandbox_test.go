@@ -3,9 +3,12 @@ package sandbox_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,6 +54,9 @@ var children = map[string]parse.Parser{
 	"chatty": parserFunc(func(context.Context, []byte) (*parse.Document, error) {
 		return &parse.Document{Body: strings.Repeat("x", 4<<20)}, nil
 	}),
+	"pid": parserFunc(func(context.Context, []byte) (*parse.Document, error) {
+		return &parse.Document{Body: strconv.Itoa(os.Getpid())}, nil
+	}),
 }
 
 func TestMain(m *testing.M) {
@@ -75,6 +81,104 @@ func TestChildParses(t *testing.T) {
 	}
 	if doc.Title != "A title" || !strings.Contains(doc.Body, "resolution 1373") {
 		t.Errorf("Parse = %+v, want the title and body of the text", doc)
+	}
+}
+
+// pid asks a pool which child process serves it.
+func pid(t *testing.T, p *sandbox.Pool) string {
+	t.Helper()
+	doc, err := p.Parse(context.Background(), "pid", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc.Body
+}
+
+func TestPoolReusesItsChildren(t *testing.T) {
+	p := &sandbox.Pool{Exe: exe(t), MaxUses: 5}
+	defer p.Close()
+	seen := map[string]int{}
+	for range 20 {
+		seen[pid(t, p)]++
+	}
+	if len(seen) != 4 {
+		t.Errorf("20 files, 5 per child, were parsed by %d children (%v), want 4", len(seen), seen)
+	}
+	if seen[strconv.Itoa(os.Getpid())] > 0 {
+		t.Error("a file was parsed in the parent")
+	}
+}
+
+func TestPoolAnswersEachCallerItsOwnFile(t *testing.T) {
+	p := &sandbox.Pool{Exe: exe(t)}
+	defer p.Close()
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 10 {
+				in := fmt.Sprintf("Title %d-%d\n\nBody of file %d of caller %d.\n", g, i, i, g)
+				doc, err := p.Parse(context.Background(), "text", []byte(in), 0)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if want := fmt.Sprintf("Title %d-%d", g, i); doc.Title != want {
+					t.Errorf("caller %d got title %q, want %q", g, doc.Title, want)
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestPoolReplacesAChildThatFailed(t *testing.T) {
+	tests := []struct {
+		name, parser string
+		memory       int64
+		maxOutput    int64
+		timeout      time.Duration
+		want         string
+		keepsChild   bool
+	}{
+		{"stack overflow", "stack-overflow", 0, 0, 0, "stack exceeds", false},
+		{"memory hog", "hog", 512 << 20, 0, 0, "crashed", false},
+		{"hang", "hang", 0, 0, 500 * time.Millisecond, "timed out", false},
+		{"output over the cap", "chatty", 0, 1 << 20, 0, "output is over", false},
+		{"panic", "panic", 0, 0, 0, "boom", true},
+		{"unknown parser", "nope", 0, 0, 0, "no parser named", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &sandbox.Pool{Exe: exe(t), Memory: tc.memory, MaxOutput: tc.maxOutput}
+			defer p.Close()
+			before := pid(t, p)
+			doc, err := p.Parse(context.Background(), tc.parser, []byte("input"), tc.timeout)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Parse = %v, %v; want an error containing %q", doc, err, tc.want)
+			}
+			if testing.Verbose() {
+				t.Logf("error: %v", err)
+			}
+			after := pid(t, p)
+			if kept := after == before; kept != tc.keepsChild {
+				t.Errorf("child kept after the failure: %v, want %v", kept, tc.keepsChild)
+			}
+		})
+	}
+}
+
+func TestPoolStopsOnCancel(t *testing.T) {
+	p := &sandbox.Pool{Exe: exe(t)}
+	defer p.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := p.Parse(ctx, "hang", []byte("input"), time.Minute)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Parse = %v, want the context's error", err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("Parse took %s after its context ended", d)
 	}
 }
 
