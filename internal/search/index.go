@@ -276,10 +276,6 @@ func (ix *Index) setMentionsError(err error) {
 	ix.mentionsErr = err
 }
 
-// summaryBytes is how much of the body is stored for snippets of hits that
-// matched no body words (browsing, title-only matches).
-const summaryBytes = 320
-
 // indexFields turns a Document into the field map the mapping expects.
 func indexFields(d Document) (map[string]interface{}, error) {
 	entities, err := json.Marshal(d.Entities)
@@ -293,7 +289,6 @@ func indexFields(d Document) (map[string]interface{}, error) {
 		fieldFormat:   d.Format,
 		fieldLanguage: d.Language,
 		fieldPath:     d.Path,
-		fieldSummary:  truncate(d.Body, summaryBytes),
 		fieldEntities: string(entities),
 	}
 	if len(d.Meta) > 0 {

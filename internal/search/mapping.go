@@ -19,7 +19,6 @@ const (
 	fieldFormat   = "format"
 	fieldLanguage = "language"
 	fieldPath     = "path"
-	fieldSummary  = "summary"  // stored: the opening of the body, for snippets without a match
 	fieldEntities = "entities" // stored: the mentions as JSON
 	fieldMeta     = "meta"     // stored: source metadata as JSON
 	fieldDates    = "mentioned_date"
@@ -86,7 +85,7 @@ func newMapping() mapping.IndexMapping {
 	}
 	doc.AddFieldMappingsAt(fieldType, kw(true, true))
 	doc.AddFieldMappingsAt(fieldPath, kw(true, false))
-	for _, f := range []string{fieldSummary, fieldEntities, fieldMeta} {
+	for _, f := range []string{fieldEntities, fieldMeta} {
 		doc.AddFieldMappingsAt(f, storedOnly())
 	}
 

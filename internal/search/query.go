@@ -42,7 +42,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 
 	main := bleve.NewSearchRequestOptions(combine(text, dates, req, ""), req.Size, (req.Page-1)*req.Size, false)
-	main.Fields = []string{fieldTitle, fieldDateText, fieldType, fieldPath, fieldSummary,
+	// The body is read for the opening of hits that matched no body words; a
+	// document's stored fields are read and decompressed as one block, so
+	// asking for one costs what asking for all does.
+	main.Fields = []string{fieldTitle, fieldDateText, fieldType, fieldPath, fieldBody,
 		FacetResolution, FacetOrganization, FacetCountry}
 	if req.Query != "" {
 		main.Highlight = bleve.NewHighlightWithStyle("html")
@@ -366,14 +369,19 @@ func dateSort(desc bool) *bsearch.SortField {
 	return &bsearch.SortField{Field: fieldDate, Type: bsearch.SortFieldAsDate, Desc: desc, Missing: bsearch.SortFieldMissingLast}
 }
 
+// openingBytes is how much of the body is the snippet of a hit that matched
+// no body words (browsing, title-only matches).
+const openingBytes = 320
+
 // snippet is the hit's best highlighted body fragment, or the opening of the
 // document. Bleve's html highlighter escapes the text before adding <mark>.
 func snippet(h *bsearch.DocumentMatch) string {
 	if frags := h.Fragments[fieldBody]; len(frags) > 0 {
 		return strings.TrimSpace(frags[0])
 	}
-	s := str(h.Fields[fieldSummary])
-	if len(s) == summaryBytes {
+	body := str(h.Fields[fieldBody])
+	s := truncate(body, openingBytes)
+	if len(s) < len(body) {
 		s += "…"
 	}
 	return html.EscapeString(strings.Join(strings.Fields(s), " "))
