@@ -54,40 +54,6 @@ type Index struct {
 // mentionTableFile is the mentions table's file in the index folder.
 const mentionTableFile = "dossier-mentions.db"
 
-// browseCache keeps the facet counts of the whole collection (an empty query
-// with no filter) between writes. Each write starts a new generation; counts
-// computed during an older one are not kept, so none can outlive a write.
-type browseCache struct {
-	mu     sync.Mutex
-	gen    uint64
-	facets map[string][]FacetValue
-}
-
-// get returns the cached counts (nil when there are none) and the generation
-// to hand back to put.
-func (c *browseCache) get() (map[string][]FacetValue, uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.facets, c.gen
-}
-
-// put keeps facets counted during generation gen, unless a write came since.
-func (c *browseCache) put(facets map[string][]FacetValue, gen uint64) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if gen == c.gen {
-		c.facets = facets
-	}
-}
-
-// invalidate starts a new generation.
-func (c *browseCache) invalidate() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.gen++
-	c.facets = nil
-}
-
 // Exists reports whether dir holds an index.
 func Exists(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, "index_meta.json"))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"html"
-	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -41,12 +40,12 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 
+	if req.Query == "" && dates == nil && len(req.Filters) == 0 && len(req.Scope) == 0 {
+		return ix.browseAll(ctx, req, start)
+	}
+
 	main := bleve.NewSearchRequestOptions(combine(text, dates, req, ""), req.Size, (req.Page-1)*req.Size, false)
-	// The body is read for the opening of hits that matched no body words; a
-	// document's stored fields are read and decompressed as one block, so
-	// asking for one costs what asking for all does.
-	main.Fields = []string{fieldTitle, fieldDateText, fieldType, fieldPath, fieldBody,
-		FacetResolution, FacetOrganization, FacetCountry}
+	main.Fields = hitFields
 	if req.Query != "" {
 		main.Highlight = bleve.NewHighlightWithStyle("html")
 		main.Highlight.Fields = []string{fieldBody}
@@ -57,15 +56,9 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	case SortDateDesc:
 		main.SortByCustom(bsearch.SortOrder{dateSort(true), &bsearch.SortScore{Desc: true}})
 	}
-	// Browsing everything counts every document into every facet; those counts
-	// change only with the index, so they are kept until the next write.
-	browsing := req.Query == "" && dates == nil && len(req.Filters) == 0 && len(req.Scope) == 0
-	cached, gen := ix.browse.get()
-	if !browsing || cached == nil {
-		for _, f := range FacetNames {
-			if len(req.Filters[f]) == 0 {
-				main.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-			}
+	for _, f := range FacetNames {
+		if len(req.Filters[f]) == 0 {
+			main.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 		}
 	}
 	res, err := ix.bleve.SearchInContext(ctx, main)
@@ -75,25 +68,10 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 
 	out := &Result{Total: res.Total, Hits: []Hit{}, Facets: map[string][]FacetValue{}}
 	for _, h := range res.Hits {
-		out.Hits = append(out.Hits, Hit{
-			ID:       h.ID,
-			Title:    str(h.Fields[fieldTitle]),
-			Date:     str(h.Fields[fieldDateText]),
-			Type:     str(h.Fields[fieldType]),
-			Path:     str(h.Fields[fieldPath]),
-			Snippet:  snippet(h),
-			Entities: hitEntities(h.Fields),
-		})
+		out.Hits = append(out.Hits, hitOf(h))
 	}
 	for name, fr := range res.Facets {
 		out.Facets[name] = facetValues(name, fr)
-	}
-	if browsing {
-		if cached != nil {
-			out.Facets = maps.Clone(cached) // callers may change their map
-		} else {
-			ix.browse.put(out.Facets, gen)
-		}
 	}
 	// Each selected facet gets its own count, over the result without its selection.
 	for _, f := range FacetNames {
@@ -116,6 +94,26 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 	}
 	out.TookMS = time.Since(start).Milliseconds()
 	return out, nil
+}
+
+// hitFields are the stored fields a hit is made of. The body is read for the
+// opening of hits that matched no body words; a document's stored fields are
+// read and decompressed as one block, so asking for one costs what asking for
+// all does.
+var hitFields = []string{fieldTitle, fieldDateText, fieldType, fieldPath, fieldBody,
+	FacetResolution, FacetOrganization, FacetCountry}
+
+// hitOf makes a result's hit of a Bleve hit with hitFields.
+func hitOf(h *bsearch.DocumentMatch) Hit {
+	return Hit{
+		ID:       h.ID,
+		Title:    str(h.Fields[fieldTitle]),
+		Date:     str(h.Fields[fieldDateText]),
+		Type:     str(h.Fields[fieldType]),
+		Path:     str(h.Fields[fieldPath]),
+		Snippet:  snippet(h),
+		Entities: hitEntities(h.Fields),
+	}
 }
 
 // searchError classifies an error from Bleve: a query that expands past

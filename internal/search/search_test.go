@@ -520,3 +520,50 @@ func TestBrowseCountsFollowWrites(t *testing.T) {
 		t.Errorf("browse country counts after a write (-want +got):\n%s", diff)
 	}
 }
+
+func TestBrowseOrdersFollowWrites(t *testing.T) {
+	ix := newIndex(t)
+	browse := func(sort string, page, size int) ([]string, uint64) {
+		t.Helper()
+		res, err := ix.Search(context.Background(), search.Request{Sort: sort, Page: page, Size: size})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids(res), res.Total
+	}
+	// Dates: c 2017-06-01, a 2019-12-05, b 2020-03, d undated (last either way).
+	// With no query there is nothing to rank by: relevance is newest first.
+	for _, tc := range []struct {
+		sort string
+		want []string
+	}{
+		{search.SortDateAsc, []string{"c", "a", "b", "d"}},
+		{search.SortDateDesc, []string{"b", "a", "c", "d"}},
+		{search.SortRelevance, []string{"b", "a", "c", "d"}},
+		{"", []string{"b", "a", "c", "d"}},
+	} {
+		for range 2 { // the second time from the cached order
+			got, total := browse(tc.sort, 1, 10)
+			if diff := cmp.Diff(tc.want, got); diff != "" || total != 4 {
+				t.Errorf("browse sorted %q: total %d, (-want +got):\n%s", tc.sort, total, diff)
+			}
+		}
+		var paged []string
+		for page := 1; page <= 3; page++ {
+			got, _ := browse(tc.sort, page, 2)
+			paged = append(paged, got...)
+		}
+		if diff := cmp.Diff(tc.want, paged); diff != "" {
+			t.Errorf("browse sorted %q two at a time (-want +got):\n%s", tc.sort, diff)
+		}
+	}
+	d := docs()[2]
+	d.ID, d.Date = "e", "2021-01-01"
+	if err := ix.Apply([]search.Document{d}, []string{"a"}); err != nil {
+		t.Fatal(err)
+	}
+	got, total := browse(search.SortDateDesc, 1, 10)
+	if diff := cmp.Diff([]string{"e", "b", "c", "d"}, got); diff != "" || total != 4 {
+		t.Errorf("browse after a write: total %d, (-want +got):\n%s", total, diff)
+	}
+}
