@@ -79,6 +79,9 @@ when the index is reported damaged. The old files are kept, renamed.`,
 				}
 				return report(cmd, opts, sum)
 			}
+			if d, ok := indexer.DiskFull(err); ok {
+				return d
+			}
 			if err != nil {
 				return err
 			}
@@ -88,6 +91,10 @@ when the index is reported damaged. The old files are kept, renamed.`,
 			in := indexer.New(st.Index, st.Manifest, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
 			sum, err := in.Run(ctx, sources...)
 			bar.finish()
+			if d, ok := indexer.DiskFull(err); ok {
+				// The count of files read would mislead: the last batch is lost.
+				return d
+			}
 			if err != nil {
 				return fmt.Errorf("indexing stopped after %d files: %w", sum.Indexed+sum.Unchanged+len(sum.Failed), err)
 			}

@@ -31,11 +31,14 @@ func rebuild(ctx context.Context, indexDir string, paths []string, opts indexer.
 	}
 	st, err := openStore(tmp, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, rebuildDiskFull(tmp, err)
 	}
 	sum, err := indexer.New(st.Index, st.Manifest, opts).Run(ctx, sources...)
 	if cerr := st.Close(); err == nil {
 		err = cerr
+	}
+	if d, ok := indexer.DiskFull(err); ok {
+		return sum, nil, rebuildDiskFull(tmp, d)
 	}
 	if err != nil {
 		return sum, nil, fmt.Errorf("rebuild stopped (the old index is untouched; %s holds the partial rebuild): %w", tmp, err)
@@ -58,6 +61,18 @@ func rebuild(ctx context.Context, indexDir string, paths []string, opts indexer.
 	}
 	os.RemoveAll(tmp)
 	return sum, kept, nil
+}
+
+// rebuildDiskFull explains a rebuild that ran out of space, and removes the
+// partial rebuild, which would otherwise keep the disk full; any other error
+// it returns as it is.
+func rebuildDiskFull(tmp string, err error) error {
+	d, ok := indexer.DiskFull(err)
+	if !ok {
+		return err
+	}
+	os.RemoveAll(tmp)
+	return fmt.Errorf("rebuild stopped, the disk is full (%s): the old index is untouched and the partial rebuild is removed; free some space and run `dossier index --rebuild` again", d.Op)
 }
 
 // rebuildSources lists what a rebuild indexes: each path given, plus each file
