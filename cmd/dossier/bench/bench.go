@@ -173,7 +173,15 @@ type latencyStat struct {
 }
 
 type httpStats struct {
-	Clients  int     `json:"clients"`
+	Clients int `json:"clients"`
+	// Mixed sends every kind of query, interleaved; Facets sends only searches
+	// with a selection in all five facets, the load the issue's target names.
+	Mixed  LoadStats `json:"mixed"`
+	Facets LoadStats `json:"search_5_facets"`
+}
+
+// LoadStats is one load loop: how many requests, how fast, how long each took.
+type LoadStats struct {
 	Requests int     `json:"requests"`
 	Distinct int     `json:"distinct"`
 	Errors   int     `json:"errors"`
@@ -184,8 +192,8 @@ type httpStats struct {
 	P99MS    float64 `json:"p99_ms"`
 	MaxMS    float64 `json:"max_ms"`
 	TimedOut bool    `json:"stopped_by_time_limit"`
-	// ByKind is the latency of each kind of query within the mixed load.
-	ByKind []latencyStat `json:"by_kind"`
+	// ByKind is the latency of each kind of query within the load.
+	ByKind []latencyStat `json:"by_kind,omitempty"`
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -884,9 +892,10 @@ func (q *querySet) requestURLs() []apiRequest {
 	}
 }
 
-// runHTTP serves the index with the real server on a loopback port and sends
-// every distinct request once from clients concurrent clients, stopping when
-// they are all answered or limit has passed.
+// runHTTP serves the index with the real server on a loopback port and runs two
+// load loops: every kind of query mixed, then searches with five facets alone.
+// Each sends every distinct request once from clients concurrent clients,
+// stopping when they are all answered or limit has passed.
 func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, limit time.Duration) (*httpStats, error) {
 	srv, err := server.New(ix, server.Options{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -908,9 +917,24 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 	}
 	defer client.CloseIdleConnections()
 	urls := qs.requestURLs()
+	var facets []apiRequest
+	for _, u := range urls {
+		if u.kind == "search_5_facets" {
+			facets = append(facets, u)
+		}
+	}
+	h := &httpStats{Clients: clients}
+	h.Mixed = loadLoop(ctx, client, base, urls, clients, limit, qs.kinds())
+	h.Facets = loadLoop(ctx, client, base, facets, clients, limit, nil)
+	return h, nil
+}
+
+// loadLoop sends each of urls once from clients concurrent clients, until all
+// are answered or limit has passed, and reports the latencies, overall and, for
+// each of kinds, by kind.
+func loadLoop(ctx context.Context, client *http.Client, base string, urls []apiRequest, clients int, limit time.Duration, kinds []queryKind) LoadStats {
 	lctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
-
 	var next atomic.Int64
 	var errs atomic.Int64
 	type timing struct {
@@ -921,9 +945,7 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 	var wg sync.WaitGroup
 	start := time.Now()
 	for c := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for lctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(urls) {
@@ -945,7 +967,7 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 				}
 				times[c] = append(times[c], timing{urls[i].kind, time.Since(t)})
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	took := time.Since(start)
@@ -957,20 +979,29 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 			byKind[t.kind] = append(byKind[t.kind], t.d)
 		}
 	}
-	h := &httpStats{Clients: clients, Requests: len(all), Distinct: len(urls), Errors: int(errs.Load()), TookMS: ms(took),
+	l := LoadStats{Requests: len(all), Distinct: len(urls), Errors: int(errs.Load()), TookMS: ms(took),
 		RPS: float64(len(all)) / took.Seconds(), TimedOut: len(all) < len(urls)}
-	h.P50MS, h.P90MS, h.P99MS, h.MaxMS = percentiles(all)
-	for _, k := range qs.kinds() {
+	l.P50MS, l.P90MS, l.P99MS, l.MaxMS = percentiles(all)
+	for _, k := range kinds {
 		if ts := byKind[k.name]; len(ts) > 0 {
-			l := latencyStat{Kind: k.name, Queries: len(ts)}
-			l.P50MS, l.P90MS, l.P99MS, l.MaxMS = percentiles(ts)
-			h.ByKind = append(h.ByKind, l)
+			s := latencyStat{Kind: k.name, Queries: len(ts)}
+			s.P50MS, s.P90MS, s.P99MS, s.MaxMS = percentiles(ts)
+			l.ByKind = append(l.ByKind, s)
 		}
 	}
-	return h, nil
+	return l
 }
 
-// printBench writes the report as tables.
+// throughput says how fast a load loop went.
+func throughput(l LoadStats) string {
+	s := fmt.Sprintf("%.0f requests/s over %.1fs", l.RPS, l.TookMS/1000)
+	if l.TimedOut {
+		s += ", stopped by the time limit"
+	}
+	return s
+}
+
+// Print writes the report as tables.
 func Print(w io.Writer, r *Report) {
 	var b bytes.Buffer
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -1030,18 +1061,16 @@ func Print(w io.Writer, r *Report) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t%.0f\t\n", name, l.Queries, l.Distinct, l.Errors, l.P50MS, l.P90MS, l.P99MS, l.MaxMS, l.MeanHits)
 	}
 	if h := r.HTTP; h != nil {
-		fmt.Fprintf(tw, "HTTP, %d clients, mixed\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", h.Clients, h.Requests, h.Distinct, h.Errors, h.P50MS, h.P90MS, h.P99MS, h.MaxMS)
-		for _, l := range h.ByKind {
+		m, f := h.Mixed, h.Facets
+		fmt.Fprintf(tw, "HTTP, %d clients, mixed\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", h.Clients, m.Requests, m.Distinct, m.Errors, m.P50MS, m.P90MS, m.P99MS, m.MaxMS)
+		for _, l := range m.ByKind {
 			fmt.Fprintf(tw, "HTTP %s\t%d\t\t\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", l.Kind, l.Queries, l.P50MS, l.P90MS, l.P99MS, l.MaxMS)
 		}
+		fmt.Fprintf(tw, "HTTP, %d clients, search_5_facets alone\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", h.Clients, f.Requests, f.Distinct, f.Errors, f.P50MS, f.P90MS, f.P99MS, f.MaxMS)
 	}
 	tw.Flush()
 	if h := r.HTTP; h != nil {
-		limit := ""
-		if h.TimedOut {
-			limit = ", stopped by the time limit"
-		}
-		fmt.Fprintf(&b, "\nHTTP throughput: %.0f requests/s over %.1fs%s\n", h.RPS, h.TookMS/1000, limit)
+		fmt.Fprintf(&b, "\nHTTP throughput: mixed %s; search_5_facets alone %s\n", throughput(h.Mixed), throughput(h.Facets))
 	}
 	w.Write(b.Bytes())
 }
