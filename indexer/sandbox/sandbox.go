@@ -33,6 +33,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unsafe"
 
 	"dossier/indexer/parse"
 )
@@ -195,24 +196,38 @@ func execLimited(argv []string) int {
 	if memory <= 0 {
 		memory = DefaultMemory
 	}
+	if _, err := os.Stat(argv[0]); err != nil {
+		fmt.Fprintf(os.Stderr, "sandbox: run %s: %v\n", argv[0], err)
+		return 127
+	}
+	if err := syscall.Setrlimit(syscall.RLIMIT_CORE, &syscall.Rlimit{}); err != nil {
+		fmt.Fprintf(os.Stderr, "sandbox: no core files: %v\n", err)
+		return 2
+	}
 	// A C program's address space is close to the memory it uses, so the
-	// limit is the memory itself (the Go child above needs headroom for the
-	// runtime's reservations). No core files from a crash on a hostile file.
-	limits := []struct {
-		resource int
-		max      uint64
-	}{
-		{syscall.RLIMIT_AS, uint64(memory)},
-		{syscall.RLIMIT_CORE, 0},
+	// limit is the memory itself. This Go process has reserved about as much
+	// address space already, so once the limit is set it must not ask for
+	// more: everything execve needs is made first, and the two system calls
+	// are made raw, with nothing allocated between them.
+	path, err := syscall.BytePtrFromString(argv[0])
+	if err != nil {
+		return 2
 	}
-	for _, l := range limits {
-		if err := syscall.Setrlimit(l.resource, &syscall.Rlimit{Cur: l.max, Max: l.max}); err != nil {
-			fmt.Fprintf(os.Stderr, "sandbox: set limit %d: %v\n", l.resource, err)
-			return 2
-		}
+	args, err := syscall.SlicePtrFromStrings(argv)
+	if err != nil {
+		return 2
 	}
-	err := syscall.Exec(argv[0], argv, programEnv())
-	fmt.Fprintf(os.Stderr, "sandbox: run %s: %v\n", argv[0], err)
+	env, err := syscall.SlicePtrFromStrings(programEnv())
+	if err != nil {
+		return 2
+	}
+	limit := &syscall.Rlimit{Cur: uint64(memory), Max: uint64(memory)}
+	if _, _, e := syscall.RawSyscall(syscall.SYS_SETRLIMIT, syscall.RLIMIT_AS, uintptr(unsafe.Pointer(limit)), 0); e != 0 {
+		fmt.Fprintf(os.Stderr, "sandbox: limit memory: %v\n", e)
+		return 2
+	}
+	_, _, e := syscall.RawSyscall(syscall.SYS_EXECVE, uintptr(unsafe.Pointer(path)), uintptr(unsafe.Pointer(&args[0])), uintptr(unsafe.Pointer(&env[0])))
+	fmt.Fprintf(os.Stderr, "sandbox: run %s: %v\n", argv[0], e)
 	return 127
 }
 
