@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"os"
 	"slices"
 	"time"
 
@@ -60,10 +61,69 @@ func openMentionTable(path string, lockTimeout time.Duration) (*mentionTable, er
 	}
 	// The file grows a megabyte at a time rather than bbolt's default 16.
 	db.AllocSize = 1 << 20
+	// A compacted copy left by a crash during close (see close) is not needed.
+	os.Remove(path + compactSuffix)
 	return &mentionTable{db: db}, nil
 }
 
-func (t *mentionTable) close() error { return t.db.Close() }
+// compactSuffix names the compacted copy close writes before it replaces the table.
+const compactSuffix = ".compact"
+
+// close closes the table, first compacting it when over half of its file is
+// free pages or half-empty ones: writes from batches land all over the table,
+// and bbolt copies every page it changes, so a bulk ingest leaves the file
+// two to three times the size of what it holds. The compacted copy is written
+// beside the table and renamed over it, so a crash leaves one or the other
+// whole. Compacting is an economy: when it fails, the table is kept as it was.
+func (t *mentionTable) close() error {
+	path := t.db.Path()
+	worth := t.worthCompacting()
+	if err := t.db.Close(); err != nil || !worth {
+		return err
+	}
+	if err := compactFile(path); err != nil {
+		os.Remove(path + compactSuffix)
+	}
+	return nil
+}
+
+// worthCompacting reports whether the table holds less than half of its file.
+func (t *mentionTable) worthCompacting() bool {
+	var size, used int64
+	t.db.View(func(tx *bolt.Tx) error {
+		size = tx.Size()
+		return tx.ForEach(func(_ []byte, b *bolt.Bucket) error {
+			s := b.Stats()
+			used += int64(s.LeafInuse + s.BranchInuse)
+			return nil
+		})
+	})
+	return size > compactMinBytes && used < size/2
+}
+
+// compactMinBytes is the size below which a table is never compacted.
+var compactMinBytes int64 = 4 << 20
+
+func compactFile(path string) error {
+	src, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := bolt.Open(path+compactSuffix, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return err
+	}
+	dst.AllocSize = 1 << 20
+	if err := bolt.Compact(dst, src, 64<<20); err != nil {
+		dst.Close()
+		return err
+	}
+	if err := dst.Close(); err != nil {
+		return err
+	}
+	return os.Rename(path+compactSuffix, path)
+}
 
 // seq returns the number of the last write, and false when none was recorded.
 func (t *mentionTable) seq() (uint64, bool, error) {

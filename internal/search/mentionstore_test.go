@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	gocmp "github.com/google/go-cmp/cmp"
 
@@ -240,4 +241,71 @@ func TestMentionTableIsRebuiltWhenOutOfStep(t *testing.T) {
 	}
 	defer ix.Close()
 	checkMentions(t, ix, docs, "after the table was removed")
+}
+
+func TestMentionTableIsCompactedOnClose(t *testing.T) {
+	defer func(n int64) { compactMinBytes = n }(compactMinBytes)
+	compactMinBytes = 0
+	r := rand.New(rand.NewPCG(5, 8))
+	dir := t.TempDir()
+	path := filepath.Join(dir, mentionTableFile)
+	// A copy left by a crash in the middle of compacting is cleared at open.
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path+compactSuffix, []byte("half a copy"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path + compactSuffix); !os.IsNotExist(err) {
+		t.Errorf("the leftover compacted copy is still there (%v)", err)
+	}
+	docs := map[string]Document{}
+	for round := range 40 {
+		var puts []Document
+		for i := range 25 {
+			d := randomDocument(r, fmt.Sprintf("d%02d-%02d", round%10, i))
+			puts = append(puts, d)
+			docs[d.ID] = d
+		}
+		if err := ix.Apply(puts, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ix.mentions.worthCompacting() {
+		t.Fatalf("a %d-byte table after 40 rewrites is not worth compacting; the test needs one that is", before.Size())
+	}
+	seq := ix.seq
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The compacted table is whole: its write number is the index's, so the
+	// next Open does not rebuild it.
+	table, err := openMentionTable(path, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if have, ok, err := table.seq(); have != seq || !ok || err != nil {
+		t.Errorf("compacted table write number = %d, %v, %v; want %d", have, ok, err, seq)
+	}
+	table.close()
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Size() >= before.Size() {
+		t.Errorf("table %d bytes before close, %d after: not compacted", before.Size(), after.Size())
+	}
+	if ix, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	checkMentions(t, ix, docs, "after compacting")
 }
