@@ -23,6 +23,12 @@ func (e *DiskFullError) Error() string {
 	return "the disk is full: indexing stopped; everything indexed before is kept and can be searched; free some space and run the same command again to finish (" + e.Op + ")"
 }
 
+// Is makes a DiskFullError match syscall.ENOSPC (a full quota included), so
+// that code which must not import indexer, the server answering a hand-off,
+// tells a full disk from other failures with errors.Is and can pass this
+// message on.
+func (e *DiskFullError) Is(target error) bool { return target == syscall.ENOSPC }
+
 // noSpace finds the operation that failed for want of space in an error's
 // text: Bleve reports a failed segment write with the text of the error, not
 // the error itself, so errors.Is cannot see it.

@@ -31,6 +31,10 @@ func TestDiskFull(t *testing.T) {
 			if ok != (tc.op != "") || ok && d.Op != tc.op {
 				t.Errorf("DiskFull(%v) = %v, %v; want op %q", tc.err, d, ok, tc.op)
 			}
+			// What the server, which may not import indexer, looks for.
+			if ok && !errors.Is(fmt.Errorf("run: %w", d), syscall.ENOSPC) {
+				t.Errorf("DiskFull(%v) does not match syscall.ENOSPC", tc.err)
+			}
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"syscall"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,6 +35,16 @@ func classify(err error) (status int, msg string, internal bool) {
 		return http.StatusBadRequest, err.Error(), false
 	case errors.Is(err, lists.ErrNotFound):
 		return http.StatusNotFound, err.Error(), false
+	case errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT):
+		// Not a bug: the operator can fix it, so say what it is. An indexing
+		// job's message (the command line's, for the holder of its token)
+		// says what was kept and what to do; anywhere else the error names
+		// files of the data folder, which stay in the log.
+		msg := "the disk holding the index is full; free some space and try again"
+		if _, ok := errors.AsType[*jobError](err); ok {
+			msg = err.Error()
+		}
+		return http.StatusInsufficientStorage, msg, true
 	case errors.Is(err, search.ErrCorrupt):
 		// Searching may still work; the message says what to do about the rest.
 		return http.StatusServiceUnavailable, err.Error(), true

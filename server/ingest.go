@@ -19,8 +19,10 @@ import (
 type Ingester interface {
 	// Ingest indexes paths (files or folders on this machine) and returns the
 	// run's summary, written to the client as JSON. It returns ErrBusy at once
-	// when another run is under way, and an error wrapping ErrBadPaths when a
-	// path cannot be indexed at all (missing, not a file or folder).
+	// when another run is under way, an error wrapping ErrBadPaths when a
+	// path cannot be indexed at all (missing, not a file or folder), and one
+	// matching syscall.ENOSPC when the disk fills, whose message the client
+	// gets with a 507.
 	Ingest(ctx context.Context, paths []string) (any, error)
 }
 
@@ -62,7 +64,14 @@ func (s *Server) apiIndex(c echo.Context) error {
 	_ = http.NewResponseController(c.Response()).SetWriteDeadline(time.Time{})
 	sum, err := s.ingest.Ingest(c.Request().Context(), req.Paths)
 	if err != nil {
-		return err
+		return &jobError{err}
 	}
 	return c.JSON(http.StatusOK, sum)
 }
+
+// jobError marks an Ingester's error, so that classify may pass on what the
+// command line wrote for its user (only the holder of the token gets it).
+type jobError struct{ err error }
+
+func (e *jobError) Error() string { return e.err.Error() }
+func (e *jobError) Unwrap() error { return e.err }

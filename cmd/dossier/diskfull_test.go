@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,7 +36,8 @@ import (
 // still full, then after the tmpfs grows and the run is repeated. It reports
 // what it saw as JSON on stdout; the parent asserts. Each size fills the
 // disk at another point of a run (the every-mention table, a segment file,
-// the manifest).
+// the manifest). One more run fills it through a running `dossier serve`, to
+// which `dossier index` hands its job.
 
 // envDiskFull carries a diskFullJob to the child.
 const envDiskFull = "DOSSIER_TEST_DISKFULL"
@@ -47,6 +49,9 @@ type diskFullJob struct {
 	Mount      string // an empty folder to mount the tmpfs on
 	Size       string // the tmpfs size, as mount takes it
 	Small, Big string // the corpora
+	// Handoff fills the disk through a running server: `dossier serve`
+	// holds the index and `dossier index` hands the big corpus to it.
+	Handoff bool
 }
 
 // cliRun is one run of the dossier command.
@@ -66,7 +71,13 @@ type diskFullReport struct {
 	Mentions   int               // its mentions after the first run
 	ListBefore lists.List
 
-	Full    cliRun // the run that fills the disk
+	Full cliRun // the run that fills the disk
+	// With Handoff, the server's answer to /healthz after the disk filled,
+	// its exit status and its log.
+	ServerHealth string
+	ServerExit   int
+	ServerLog    string
+
 	FreeKiB uint64 // what the disk had left after it
 	Rebuild cliRun // `dossier index --rebuild` on the full disk
 	// RebuildLeft is whether a failed rebuild left its partial index behind.
@@ -120,16 +131,31 @@ func TestDiskFull(t *testing.T) {
 	if testing.Short() {
 		sizes = sizes[1:2]
 	}
+	type trial struct {
+		size    string
+		handoff bool
+	}
+	var trials []trial
 	for _, size := range sizes {
-		t.Run(size, func(t *testing.T) {
+		trials = append(trials, trial{size, false})
+	}
+	if !testing.Short() {
+		trials = append(trials, trial{"3m", true})
+	}
+	for _, tr := range trials {
+		name := tr.size
+		if tr.handoff {
+			name += "-handoff"
+		}
+		t.Run(name, func(t *testing.T) {
 			job := job
-			job.Size = size
+			job.Size, job.Handoff = tr.size, tr.handoff
 			job.Mount = filepath.Join(t.TempDir(), "disk")
 			if err := os.Mkdir(job.Mount, 0o755); err != nil {
 				t.Fatal(err)
 			}
 			r := runDiskFullChild(t, exe, job)
-			checkDiskFull(t, r, small, big)
+			checkDiskFull(t, r, small, big, tr.handoff)
 		})
 	}
 }
@@ -189,7 +215,7 @@ func runDiskFullChild(t *testing.T, exe string, job diskFullJob) *diskFullReport
 	return report
 }
 
-func checkDiskFull(t *testing.T, r *diskFullReport, small, big int) {
+func checkDiskFull(t *testing.T, r *diskFullReport, small, big int, handoff bool) {
 	t.Helper()
 	if r.First.Code != 0 || len(r.FirstDocs) != small {
 		t.Fatalf("first run: exit %d, %d files in the manifest, want 0 and %d; stderr %q", r.First.Code, len(r.FirstDocs), small, r.First.Stderr)
@@ -197,6 +223,21 @@ func checkDiskFull(t *testing.T, r *diskFullReport, small, big int) {
 	// A clear error: exit 1, one line on stderr naming the cause and saying
 	// what to do, no panic.
 	msg := strings.TrimSpace(r.Full.Stderr)
+	if handoff {
+		// After the line that says the job goes to the server, the server's
+		// own account of it (a 507), not "internal server error".
+		first, rest, _ := strings.Cut(msg, "\n")
+		if !strings.Contains(first, "handing the job to it") || !strings.HasPrefix(rest, "dossier: the server at ") {
+			t.Errorf("run handed to the server on a full disk: stderr %q, want a line on the hand-off, then \"the server at ...\"", msg)
+		}
+		msg = rest
+		if r.ServerHealth != "200 OK" {
+			t.Errorf("the server after its disk filled: /healthz answered %s, want 200 OK", r.ServerHealth)
+		}
+		if r.ServerExit != 0 {
+			t.Errorf("the server after its disk filled: exit %d on SIGTERM, want 0; its log:\n%s", r.ServerExit, r.ServerLog)
+		}
+	}
 	t.Logf("the run that filled the disk (%d KiB left): exit %d: %s", r.FreeKiB, r.Full.Code, msg)
 	if r.Full.Code != 1 {
 		t.Errorf("run on a full disk: exit %d, want 1", r.Full.Code)
@@ -384,7 +425,14 @@ func diskFull(job diskFullJob, r *diskFullReport) {
 	}
 
 	// The run that fills the disk, and what is left after it.
-	r.Full = dossier("index", job.Big)
+	if job.Handoff {
+		handOff(exe, data, job, r, dossier)
+		if r.Setup != "" {
+			return
+		}
+	} else {
+		r.Full = dossier("index", job.Big)
+	}
 	var fs syscall.Statfs_t
 	if syscall.Statfs(job.Mount, &fs) == nil {
 		r.FreeKiB = fs.Bavail * uint64(fs.Bsize) >> 10
@@ -424,6 +472,62 @@ func diskFull(job diskFullJob, r *diskFullReport) {
 		r.RerunListAfter, _ = ls.Get(l.ID)
 		ls.Close()
 	}
+}
+
+// handOff runs the job that fills the disk through a server: `dossier serve`
+// holds the index, `dossier index` hands the big corpus to it, and the server
+// is asked for a search once the disk is full, then stopped.
+func handOff(exe, data string, job diskFullJob, r *diskFullReport, dossier func(...string) cliRun) {
+	serve := exec.Command(exe, "--index", data, "serve", "--addr", "127.0.0.1:0")
+	serve.Env = []string{envRunMain + "=1"}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, envDiskFull+"=") {
+			serve.Env = append(serve.Env, kv)
+		}
+	}
+	var log bytes.Buffer
+	serve.Stdout, serve.Stderr = &log, &log
+	if err := serve.Start(); err != nil {
+		r.Setup = err.Error()
+		return
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- serve.Wait() }()
+	var addr string
+	for deadline := time.Now().Add(30 * time.Second); addr == ""; time.Sleep(50 * time.Millisecond) {
+		var h handoff
+		if b, err := os.ReadFile(handoffPath(data)); err == nil && json.Unmarshal(b, &h) == nil {
+			addr = h.Addr
+		}
+		if addr == "" && time.Now().After(deadline) {
+			serve.Process.Kill()
+			<-exited
+			r.Setup = "the server wrote no serve.json within 30s; its log:\n" + log.String()
+			return
+		}
+	}
+
+	r.Full = dossier("index", job.Big)
+	if resp, err := http.Get("http://" + addr + "/healthz"); err != nil {
+		r.ServerHealth = err.Error()
+	} else {
+		resp.Body.Close()
+		r.ServerHealth = resp.Status
+	}
+
+	serve.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-exited:
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			r.ServerExit = ee.ExitCode()
+		}
+	case <-time.After(30 * time.Second):
+		serve.Process.Kill()
+		<-exited
+		r.ServerExit = -1
+	}
+	r.ServerLog = log.String()
 }
 
 // checkAfter opens the data folder on the full disk and checks the first

@@ -77,7 +77,12 @@ func (in *ingester) run(ctx context.Context, sources ...indexer.Source) (*indexe
 		return nil, server.ErrBusy
 	}
 	defer in.mu.Unlock()
-	return indexer.New(in.st.Index, in.st.Manifest, indexer.Options{Limits: limits()}).Run(ctx, sources...)
+	sum, err := indexer.New(in.st.Index, in.st.Manifest, indexer.Options{Limits: limits()}).Run(ctx, sources...)
+	if d, ok := indexer.DiskFull(err); ok {
+		// It matches syscall.ENOSPC: the server answers 507 with its message.
+		return sum, d
+	}
+	return sum, err
 }
 
 // indexRemotely hands paths to the server that holds the index in indexDir.
@@ -114,6 +119,11 @@ func indexRemotely(ctx context.Context, indexDir string, paths []string) (*index
 	if resp.StatusCode != http.StatusOK {
 		var e struct{ Error string }
 		json.NewDecoder(resp.Body).Decode(&e)
+		if resp.StatusCode == http.StatusInsufficientStorage && e.Error != "" {
+			// The run started and the disk filled: the server's message
+			// says what is kept and what to do, as a local run would.
+			return nil, h.Addr, fmt.Errorf("the server at %s stopped the job: %s", h.Addr, e.Error)
+		}
 		return nil, h.Addr, fmt.Errorf("the server at %s refused the job: %s (%s)", h.Addr, e.Error, resp.Status)
 	}
 	var sum indexer.Summary

@@ -6,15 +6,19 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"dossier/corpus"
 	"dossier/indexer"
+	"dossier/server"
 )
 
 // TestServeIndexesTheSampleCorpusOnFirstStart is the newcomer's path: `dossier
@@ -121,6 +125,53 @@ func TestIndexWhileServing(t *testing.T) {
 	if resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("POST /api/index without the token: %s, want 401", resp.Status)
 	}
+}
+
+// TestIndexWhileServingDiskFull: when the disk fills while the server runs a
+// handed-off job, `dossier index` says so as a local run would (the server
+// answers 507 with the job's message), not "internal server error".
+func TestIndexWhileServingDiskFull(t *testing.T) {
+	index := filepath.Join(t.TempDir(), "index")
+	st, err := openStore(index, true) // the server's hold on the index
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ts := httptest.NewUnstartedServer(nil)
+	token, remove, err := writeHandoff(index, ts.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer remove()
+	full := fmt.Errorf("write batch to %s: %w", index, &fs.PathError{Op: "write", Path: filepath.Join(index, "bleve", "store", "000000000004.zap"), Err: syscall.ENOSPC})
+	srv, err := server.New(st.Index, server.Options{
+		Logger:      slog.New(slog.DiscardHandler),
+		Ingest:      diskFullIngester{full},
+		IngestToken: token,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts.Config.Handler = srv.Handler()
+	ts.Start()
+	defer ts.Close()
+
+	_, err = run(t, "--index", index, "index", t.TempDir())
+	d, _ := indexer.DiskFull(full)
+	want := "the server at " + ts.Listener.Addr().String() + " stopped the job: " + d.Error()
+	if err == nil || err.Error() != want {
+		t.Errorf("index while the server's disk is full: error %v, want %q", err, want)
+	}
+}
+
+// diskFullIngester's jobs fail as the server's would on a full disk.
+type diskFullIngester struct{ err error }
+
+func (f diskFullIngester) Ingest(ctx context.Context, paths []string) (any, error) {
+	if d, ok := indexer.DiskFull(f.err); ok {
+		return nil, d
+	}
+	return nil, f.err
 }
 
 // startServer runs `dossier serve` on index until the test ends and returns its
