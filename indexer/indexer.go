@@ -238,6 +238,12 @@ func (in *Indexer) Run(ctx context.Context, sources ...Source) (*Summary, error)
 	if err != nil {
 		return sum, err
 	}
+	// A run that stopped between taking paths out of the manifest and their
+	// documents out of the index left those behind: delete them first, so
+	// that none is found, nor taken for the content of a file it meets.
+	if err := in.sweep(known); err != nil {
+		return sum, err
+	}
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -291,7 +297,7 @@ func (in *Indexer) Run(ctx context.Context, sources ...Source) (*Summary, error)
 	}
 	go func() { wg.Wait(); close(results) }()
 
-	w := writer{index: in.index, manifest: in.manifest, opts: in.opts, entries: map[string]Entry{}}
+	w := writer{index: in.index, manifest: in.manifest, opts: in.opts, known: known, entries: map[string]Entry{}}
 	seen := map[string]bool{}
 	var writeErr error
 	var prog Progress
@@ -337,9 +343,11 @@ func (in *Indexer) Run(ctx context.Context, sources ...Source) (*Summary, error)
 		return sum, writeErr
 	}
 
-	// Paths under a walked source that were not seen are gone; documents that no
-	// path refers to any more (deleted or changed files) leave the index.
-	var removed []string
+	// Paths under a walked source that were not seen are gone: they leave the
+	// manifest, their documents retired in the same transaction; then the
+	// retired documents that no path refers to any more (deleted files, and
+	// the old content of changed ones, retired by the writer) leave the index.
+	var removed, retire []string
 	final := map[string]Entry{}
 	for p, e := range known {
 		final[p] = e
@@ -354,38 +362,50 @@ func (in *Indexer) Run(ctx context.Context, sources ...Source) (*Summary, error)
 		for _, src := range sources {
 			if src.Covers(p) {
 				removed = append(removed, p)
+				retire = append(retire, known[p].DocID)
 				delete(final, p)
 				break
 			}
 		}
 	}
-	referenced := map[string]bool{}
-	for _, e := range final {
-		referenced[e.DocID] = true
-	}
-	var deletes []string
-	stale := map[string]bool{}
-	for _, e := range known {
-		if !referenced[e.DocID] && !stale[e.DocID] {
-			stale[e.DocID] = true
-			deletes = append(deletes, e.DocID)
-		}
-	}
-	if len(deletes) > 0 {
-		if err := in.index.Apply(nil, deletes); err != nil {
-			sum.TookMS = time.Since(start).Milliseconds()
-			return sum, err
-		}
-	}
 	if len(removed) > 0 {
-		if err := in.manifest.Update(nil, removed); err != nil {
+		if err := in.manifest.Update(nil, removed, retire); err != nil {
 			sum.TookMS = time.Since(start).Milliseconds()
 			return sum, err
 		}
+	}
+	if err := in.sweep(final); err != nil {
+		sum.TookMS = time.Since(start).Milliseconds()
+		return sum, err
 	}
 	sum.Removed = len(removed)
 	sum.TookMS = time.Since(start).Milliseconds()
 	return sum, nil
+}
+
+// sweep deletes from the index the retired documents that no entry of the
+// manifest (as it now is) refers to, then forgets them all (see Manifest).
+func (in *Indexer) sweep(entries map[string]Entry) error {
+	retired, err := in.manifest.Retired()
+	if err != nil || len(retired) == 0 {
+		return err
+	}
+	referenced := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		referenced[e.DocID] = true
+	}
+	var deletes []string
+	for _, id := range retired {
+		if !referenced[id] {
+			deletes = append(deletes, id)
+		}
+	}
+	if len(deletes) > 0 {
+		if err := in.index.Apply(nil, deletes); err != nil {
+			return err
+		}
+	}
+	return in.manifest.Forget(retired)
 }
 
 // walk sends every supported regular file of src to send, in lexical order.
@@ -638,6 +658,7 @@ type writer struct {
 	index    *search.Index
 	manifest *Manifest
 	opts     Options
+	known    map[string]Entry // the manifest as the run found it
 
 	docs    []search.Document
 	bytes   int
@@ -667,7 +688,16 @@ func (w *writer) flush() error {
 		}
 	}
 	if len(w.entries) > 0 {
-		if err := w.manifest.Update(w.entries, nil); err != nil {
+		// A changed file's old content may have had no other path: retire
+		// it, for the end of the run (or, after a crash, the next run) to
+		// delete.
+		var retire []string
+		for p, e := range w.entries {
+			if old, ok := w.known[p]; ok && old.DocID != e.DocID {
+				retire = append(retire, old.DocID)
+			}
+		}
+		if err := w.manifest.Update(w.entries, nil, retire); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package indexer_test
 import (
 	"context"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -147,6 +148,55 @@ func TestRerunIsIncremental(t *testing.T) {
 	}
 	if n, _ := e.index.Count(); n != 2 {
 		t.Errorf("Count = %d, want 2", n)
+	}
+}
+
+// TestRetiredDocumentsLeaveOnTheNextRun: a run killed after taking a deleted
+// file's path out of the manifest, but before deleting its document, leaves
+// the index ahead of the manifest, the document retired; the next run deletes
+// it, and keeps a retired document that a path still has.
+func TestRetiredDocumentsLeaveOnTheNextRun(t *testing.T) {
+	e := newEnv(t)
+	e.run()
+	entries, err := e.man.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var release, note string
+	for p := range entries {
+		switch path.Base(p) {
+		case "release.html":
+			release = p
+		case "note.txt":
+			note = p
+		}
+	}
+	if err := os.Remove(filepath.Join(e.docs, "release.html")); err != nil {
+		t.Fatal(err)
+	}
+	// What the killed run wrote: the delete pass's manifest transaction, and
+	// a changed file's old id retired though another path still has it.
+	if err := e.man.Update(nil, []string{release}, []string{entries[release].DocID, entries[note].DocID}); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.find("heliotrope"); len(got) != 1 {
+		t.Fatalf("before the next run: search heliotrope = %v, want the retired document still there", got)
+	}
+
+	if sum := e.run(); sum.Removed != 0 || sum.Indexed != 0 || sum.Unchanged != 2 {
+		t.Errorf("next run = %+v, want 2 unchanged and nothing removed (the manifest had done it)", sum)
+	}
+	if got := e.find("heliotrope"); len(got) != 0 {
+		t.Errorf("after the next run: search heliotrope = %v, want nothing", got)
+	}
+	if got := e.find("marmalade"); !cmp.Equal(got, []string{"note.txt"}) {
+		t.Errorf("after the next run: search marmalade = %v, want [note.txt] (retired, but its path has it)", got)
+	}
+	if n, _ := e.index.Count(); n != 2 {
+		t.Errorf("Count = %d, want 2", n)
+	}
+	if ids, err := e.man.Retired(); err != nil || len(ids) != 0 {
+		t.Errorf("Retired() = %v, %v after the run, want none", ids, err)
 	}
 }
 
