@@ -21,6 +21,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"dossier/internal/entity"
@@ -119,21 +120,62 @@ func Open(dir string, opts Options) (*Index, error) {
 	return ix, nil
 }
 
-// verifySegments checks every segment file of the index against the CRC-32 its
-// footer holds, so a damaged file is reported at open instead of giving wrong
-// or missing results later. CRC-32 runs at gigabytes a second, so this costs
-// little next to opening the index.
+// verifySegments checks every segment file the index's root lists against the
+// CRC-32 its footer holds, so a damaged file is reported at open instead of
+// giving wrong or missing results later. CRC-32 runs at gigabytes a second, so
+// this costs little next to opening the index. A segment file the root does not
+// list is not the index's: Bleve writes segments under their final names, so a
+// process killed while writing or merging one leaves a partial file no root
+// refers to, which Bleve ignores and later removes.
 func verifySegments(dir string) error {
-	paths, err := filepath.Glob(filepath.Join(dir, "store", "*.zap"))
+	names, err := referencedSegments(filepath.Join(dir, "store", "root.bolt"))
 	if err != nil {
-		return err
+		return fmt.Errorf("open index %s: %w: root file: %v", dir, ErrCorrupt, err)
 	}
-	for _, p := range paths {
-		if err := verifySegment(p); err != nil {
-			return fmt.Errorf("open index %s: %w: segment %s: %v", dir, ErrCorrupt, filepath.Base(p), err)
+	for _, name := range names {
+		if err := verifySegment(filepath.Join(dir, "store", name)); err != nil {
+			return fmt.Errorf("open index %s: %w: segment %s: %v", dir, ErrCorrupt, name, err)
 		}
 	}
 	return nil
+}
+
+// referencedSegments lists the segment files the snapshots in Bleve's root
+// file refer to. The layout is scorch's (bleve/v2/util/keys.go): a bucket "s"
+// of snapshots, in each a bucket per segment holding its file name under "p",
+// beside the internal ("i") and metadata ("m") buckets.
+func referencedSegments(root string) ([]string, error) {
+	db, err := bolt.Open(root, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	seen := map[string]bool{}
+	var names []string
+	err = db.View(func(tx *bolt.Tx) error {
+		snapshots := tx.Bucket([]byte("s"))
+		if snapshots == nil {
+			return nil
+		}
+		return snapshots.ForEachBucket(func(epoch []byte) error {
+			snapshot := snapshots.Bucket(epoch)
+			return snapshot.ForEachBucket(func(k []byte) error {
+				if len(k) == 0 || k[0] == 'i' || k[0] == 'm' {
+					return nil
+				}
+				name := string(snapshot.Bucket(k).Get([]byte("p")))
+				if name == "" || name != filepath.Base(name) {
+					return fmt.Errorf("segment %x has no usable file name (%q)", k, name)
+				}
+				if !seen[name] {
+					seen[name] = true
+					names = append(names, name)
+				}
+				return nil
+			})
+		})
+	})
+	return names, err
 }
 
 func verifySegment(path string) error {

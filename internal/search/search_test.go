@@ -494,6 +494,32 @@ func TestDamagedIndexIsReported(t *testing.T) {
 	}
 }
 
+// TestPartialSegmentIsNotDamage: a process killed while Bleve writes or merges
+// a segment leaves a partial file under the segment's final name that the
+// root does not list; the index is whole and must open.
+func TestPartialSegmentIsNotDamage(t *testing.T) {
+	dir := t.TempDir()
+	ix, err := search.Open(dir, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Apply(docs(), nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	if err := os.WriteFile(filepath.Join(dir, "store", "ffffffffffff.zap"), []byte("half a segment"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = search.Open(dir, search.Options{})
+	if err != nil {
+		t.Fatalf("Open with an unlisted partial segment: %v", err)
+	}
+	defer ix.Close()
+	if n, _ := ix.Count(); n != uint64(len(docs())) {
+		t.Errorf("Count = %d, want %d", n, len(docs()))
+	}
+}
+
 // TestBrowseCountsFollowWrites: browsing's facet counts are kept between
 // searches but never outlive a write.
 func TestBrowseCountsFollowWrites(t *testing.T) {
