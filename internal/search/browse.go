@@ -84,7 +84,7 @@ func (ix *Index) browseAll(ctx context.Context, req Request, start time.Time) (*
 		for _, f := range FacetNames {
 			sr.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 		}
-		res, err := ix.bleve.SearchInContext(ctx, sr)
+		res, err := ix.bleve().SearchInContext(ctx, sr)
 		if err != nil {
 			return nil, searchError(err)
 		}
@@ -102,7 +102,7 @@ func (ix *Index) browseAll(ctx context.Context, req Request, start time.Time) (*
 	if order == nil {
 		sr := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), maxBrowseDepth, 0, false)
 		sr.SortByCustom(bsearch.SortOrder{dateSort(sort == SortDateDesc), &bsearch.SortDocID{}})
-		res, err := ix.bleve.SearchInContext(ctx, sr)
+		res, err := ix.bleve().SearchInContext(ctx, sr)
 		if err != nil {
 			return nil, searchError(err)
 		}
@@ -119,7 +119,7 @@ func (ix *Index) browseAll(ctx context.Context, req Request, start time.Time) (*
 	if len(page) > 0 {
 		sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(page), len(page), 0, false)
 		sr.Fields = hitFields
-		res, err := ix.bleve.SearchInContext(ctx, sr)
+		res, err := ix.bleve().SearchInContext(ctx, sr)
 		if err != nil {
 			return nil, searchError(err)
 		}

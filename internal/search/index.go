@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -40,7 +41,10 @@ const DefaultLockTimeout = 2 * time.Second
 // Index is an open Dossier index. Its read methods are safe for concurrent use;
 // Apply must be called from one goroutine at a time.
 type Index struct {
-	bleve    bleve.Index
+	// current is the open Bleve index; Apply replaces it when a failed batch
+	// may have left its in-memory state broken (see reopen).
+	current  atomic.Pointer[bleve.Index]
+	config   map[string]interface{}
 	dir      string
 	browse   browseCache
 	mentions *mentionTable
@@ -109,7 +113,8 @@ func Open(dir string, opts Options) (*Index, error) {
 		b.Close()
 		return nil, err
 	}
-	ix := &Index{bleve: b, dir: dir, mentions: table}
+	ix := &Index{dir: dir, config: config, mentions: table}
+	ix.current.Store(&b)
 	if ix.seq, err = ix.indexSeq(); err != nil {
 		ix.Close()
 		return nil, fmt.Errorf("open index %s: %w (%v)", dir, ErrCorrupt, err)
@@ -211,14 +216,14 @@ func (ix *Index) Dir() string { return ix.dir }
 // Close releases the index and its lock.
 func (ix *Index) Close() error {
 	err := ix.mentions.close()
-	if e := ix.bleve.Close(); err == nil {
+	if e := ix.bleve().Close(); err == nil {
 		err = e
 	}
 	return err
 }
 
 // Count is the number of documents in the index.
-func (ix *Index) Count() (uint64, error) { return ix.bleve.DocCount() }
+func (ix *Index) Count() (uint64, error) { return ix.bleve().DocCount() }
 
 // Apply indexes puts (replacing documents with the same id) and removes deletes,
 // in one Bleve batch: either all of it is visible afterwards or, on error, none.
@@ -228,20 +233,7 @@ func (ix *Index) Apply(puts []Document, deletes []string) error {
 	if err := ix.mentionsError(); err != nil {
 		return err
 	}
-	seq := ix.seq + 1
-	ids := make([]string, 0, len(puts)+len(deletes))
-	for _, d := range puts {
-		ids = append(ids, d.ID)
-	}
-	indexed, err := ix.indexedContributions(context.Background(), append(ids, deletes...))
-	if err != nil {
-		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
-	}
-	if err := ix.mentions.write(puts, deletes, indexed, seq); err != nil {
-		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
-	}
-	batch := ix.bleve.NewBatch()
-	batch.SetInternal(mentionSeqKey, binary.BigEndian.AppendUint64(nil, seq))
+	batch := ix.bleve().NewBatch()
 	for _, d := range puts {
 		fields, err := indexFields(d)
 		if err != nil {
@@ -254,17 +246,51 @@ func (ix *Index) Apply(puts []Document, deletes []string) error {
 	for _, id := range deletes {
 		batch.Delete(id)
 	}
+	seq := ix.seq + 1
+	batch.SetInternal(mentionSeqKey, binary.BigEndian.AppendUint64(nil, seq))
+	ids := make([]string, 0, len(puts)+len(deletes))
+	for _, d := range puts {
+		ids = append(ids, d.ID)
+	}
+	indexed, err := ix.indexedContributions(context.Background(), append(ids, deletes...))
+	if err != nil {
+		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
+	}
+	if err := ix.mentions.write(puts, deletes, indexed, seq); err != nil {
+		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
+	}
 	// Invalidated whether or not the batch succeeds: a failed batch may have
 	// been applied in part.
 	defer ix.browse.invalidate()
-	if err := ix.bleve.Batch(batch); err != nil {
+	if err := ix.bleve().Batch(batch); err != nil {
+		err = fmt.Errorf("write batch to %s: %w", ix.dir, err)
+		if rerr := ix.reopen(); rerr != nil {
+			return fmt.Errorf("%w; reopening the index after it failed: %v", err, rerr)
+		}
 		if seq, e := ix.indexSeq(); e == nil {
 			ix.seq = seq
 		}
 		ix.setMentionsError(ix.syncMentionTable())
-		return fmt.Errorf("write batch to %s: %w", ix.dir, err)
+		return err
 	}
 	ix.seq = seq
+	return nil
+}
+
+// bleve is the open Bleve index.
+func (ix *Index) bleve() bleve.Index { return *ix.current.Load() }
+
+// reopen closes the Bleve index and opens it again from its files. A batch
+// that failed to persist (a full disk) can leave a segment in Bleve's memory
+// that later reads panic on, in a goroutine no recover reaches; what is on
+// disk is whole. A search running meanwhile may fail; none is left broken.
+func (ix *Index) reopen() error {
+	ix.bleve().Close()
+	b, err := bleve.OpenUsing(ix.dir, ix.config)
+	if err != nil {
+		return err
+	}
+	ix.current.Store(&b)
 	return nil
 }
 
@@ -341,7 +367,7 @@ func (ix *Index) Document(ctx context.Context, id string) (*Document, error) {
 func (ix *Index) firstDocument(ctx context.Context, q query.Query, what string) (*Document, error) {
 	req := bleve.NewSearchRequest(q)
 	req.Fields = []string{"*"}
-	res, err := ix.bleve.SearchInContext(ctx, req)
+	res, err := ix.bleve().SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("look up %s: %w", what, err)
 	}

@@ -96,7 +96,7 @@ func (ix *Index) documentsByID(ctx context.Context, docs []docSpans) (map[string
 	}
 	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
 	sr.Fields = []string{fieldTitle, fieldDateText, fieldBody}
-	res, err := ix.bleve.SearchInContext(ctx, sr)
+	res, err := ix.bleve().SearchInContext(ctx, sr)
 	if err != nil {
 		return nil, err
 	}

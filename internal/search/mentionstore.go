@@ -508,7 +508,7 @@ func (ix *Index) indexedContributions(ctx context.Context, ids []string) (map[st
 	for chunk := range slices.Chunk(ids, 1000) {
 		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(chunk), len(chunk), 0, false)
 		req.Fields = []string{fieldDateText, fieldEntities}
-		res, err := ix.bleve.SearchInContext(ctx, req)
+		res, err := ix.bleve().SearchInContext(ctx, req)
 		if err != nil {
 			return nil, err
 		}
@@ -559,7 +559,7 @@ func (ix *Index) rebuildMentionTable(ctx context.Context, seq uint64) error {
 			if after != nil {
 				req.SetSearchAfter(after)
 			}
-			res, err := ix.bleve.SearchInContext(ctx, req)
+			res, err := ix.bleve().SearchInContext(ctx, req)
 			if err != nil {
 				return err
 			}
@@ -587,7 +587,7 @@ func (ix *Index) rebuildMentionTable(ctx context.Context, seq uint64) error {
 
 // indexSeq reads the write number Bleve holds (0 when it holds none).
 func (ix *Index) indexSeq() (uint64, error) {
-	v, err := ix.bleve.GetInternal(mentionSeqKey)
+	v, err := ix.bleve().GetInternal(mentionSeqKey)
 	if err != nil || len(v) != 8 {
 		return 0, err
 	}

@@ -61,7 +61,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 			main.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
 		}
 	}
-	res, err := ix.bleve.SearchInContext(ctx, main)
+	res, err := ix.bleve().SearchInContext(ctx, main)
 	if err != nil {
 		return nil, searchError(err)
 	}
@@ -80,7 +80,7 @@ func (ix *Index) Search(ctx context.Context, req Request) (*Result, error) {
 		}
 		fr := bleve.NewSearchRequestOptions(combine(text, dates, req, f), 0, 0, false)
 		fr.AddFacet(f, bleve.NewFacetRequest(f, facetSize))
-		r, err := ix.bleve.SearchInContext(ctx, fr)
+		r, err := ix.bleve().SearchInContext(ctx, fr)
 		if err != nil {
 			return nil, searchError(err)
 		}
