@@ -89,7 +89,11 @@ type Report struct {
 	// ServePeakRSSMB is the peak resident memory while answering the in-process
 	// queries and the HTTP load, measured from a reset after ingest.
 	ServePeakRSSMB float64 `json:"serve_peak_rss_mb"`
-	RSSReset       bool    `json:"rss_reset"` // whether VmHWM could be reset between phases
+	// ServePeakAnonMB is the peak of the anonymous part alone (RssAnon): the
+	// process's own memory, without the pages of index files Bleve maps,
+	// which the kernel may drop and read again.
+	ServePeakAnonMB float64 `json:"serve_peak_anon_mb"`
+	RSSReset        bool    `json:"rss_reset"` // whether VmHWM could be reset between phases
 	// IngestVsBaseline is Dossier's ingest docs/s over the baseline's, same run.
 	IngestVsBaseline float64 `json:"ingest_vs_baseline,omitempty"`
 }
@@ -138,6 +142,9 @@ type ingestStats struct {
 	ByFormat  map[string]rate `json:"by_format,omitempty"`
 	Failed    int             `json:"failed"`
 	PeakRSSMB float64         `json:"peak_rss_mb"`
+	// PeakAnonMB is the peak of RssAnon, sampled every 20 ms: see
+	// Report.ServePeakAnonMB.
+	PeakAnonMB float64 `json:"peak_anon_mb"`
 	// IndexBytes is the baseline's index size (the Dossier index's is in Index).
 	IndexBytes int64 `json:"index_bytes,omitempty"`
 }
@@ -244,6 +251,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// 2. Ingest with the real pipeline, one format folder after the other.
 	debug.FreeOSMemory()
 	rep.RSSReset = resetPeakRSS()
+	anon := sampleAnon(ctx)
 	if cfg.CPUProfile != "" {
 		f, err := os.Create(cfg.CPUProfile)
 		if err != nil {
@@ -293,6 +301,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	rep.Ingest.rate = newRate(rep.Corpus.Files-rep.Ingest.Failed, rep.Corpus.Bytes, ingestTime).withCPU(ingestCPU)
 	rep.Ingest.PeakRSSMB = peakRSSMB()
+	rep.Ingest.PeakAnonMB = anon.peak()
 	if err := st.Close(); err != nil {
 		return nil, err
 	}
@@ -302,12 +311,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if !cfg.SkipBase {
 		debug.FreeOSMemory()
 		resetPeakRSS()
+		anon.reset()
 		logf("baseline: bare Bleve, tuned mapping, batches of 1000")
 		b, err := runBaseline(baseDir, cfg.Seed, cfg.Docs, cfg.BaseTV)
 		if err != nil {
 			return nil, fmt.Errorf("baseline: %w", err)
 		}
 		b.PeakRSSMB = peakRSSMB()
+		b.PeakAnonMB = anon.peak()
 		rep.Baseline = b
 		rep.BaselineBodyTV = cfg.BaseTV
 		rep.IngestVsBaseline = rep.Ingest.DocsPerS / b.DocsPerS
@@ -370,6 +381,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	// 6. In-process latency.
 	debug.FreeOSMemory()
 	resetPeakRSS()
+	anon.reset()
 	qs := newQuerySet(cfg.Seed, cfg.Docs, cfg.Queries)
 	for _, k := range qs.kinds() {
 		logf("in-process latency: %s (%d queries)", k.name, len(k.queries)+len(k.mentions))
@@ -386,6 +398,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.HTTP = h
 	}
 	rep.ServePeakRSSMB = peakRSSMB()
+	rep.ServePeakAnonMB = anon.peak()
 	return rep, nil
 }
 
@@ -422,11 +435,62 @@ func writeCorpus(dir string, seed int64, from, to int) (corpusStats, error) {
 // /proc/self/clear_refs resets it to the current RSS (Linux 4.0 and later), so
 // each phase reports its own peak rather than the run's.
 
+// anonSampler keeps the highest RssAnon seen since its last reset.
+type anonSampler struct {
+	mu  sync.Mutex
+	max float64
+}
+
+// sampleAnon reads RssAnon every 20 ms until ctx ends.
+func sampleAnon(ctx context.Context) *anonSampler {
+	a := &anonSampler{}
+	a.sample()
+	go func() {
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				a.sample()
+			}
+		}
+	}()
+	return a
+}
+
+func (a *anonSampler) sample() {
+	mb := statusMB("RssAnon:")
+	a.mu.Lock()
+	a.max = max(a.max, mb)
+	a.mu.Unlock()
+}
+
+// peak returns the highest sample since the last reset.
+func (a *anonSampler) peak() float64 {
+	a.sample()
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.max
+}
+
+// reset starts a new phase from the current value.
+func (a *anonSampler) reset() {
+	a.mu.Lock()
+	a.max = 0
+	a.mu.Unlock()
+	a.sample()
+}
+
 func resetPeakRSS() bool {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 }
 
-func peakRSSMB() float64 {
+func peakRSSMB() float64 { return statusMB("VmHWM:") }
+
+// statusMB reads one of /proc/self/status's kB lines, in MB (0 without /proc).
+func statusMB(key string) float64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -434,7 +498,7 @@ func peakRSSMB() float64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), key); ok {
 			kb, _ := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 64)
 			return kb / 1024
 		}
@@ -893,7 +957,7 @@ func (q *querySet) requestURLs() []apiRequest {
 }
 
 // runHTTP serves the index with the real server on a loopback port and runs two
-// load loops: every kind of query mixed, then searches with five facets alone.
+// load loops: searches with five facets alone, then every kind of query mixed.
 // Each sends every distinct request once from clients concurrent clients,
 // stopping when they are all answered or limit has passed.
 func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, limit time.Duration) (*httpStats, error) {
@@ -924,8 +988,10 @@ func runHTTP(ctx context.Context, ix *search.Index, qs *querySet, clients int, l
 		}
 	}
 	h := &httpStats{Clients: clients}
-	h.Mixed = loadLoop(ctx, client, base, urls, clients, limit, qs.kinds())
+	// Five facets first: a mixed load stopped by its time limit leaves slow
+	// searches running on the server for a while after.
 	h.Facets = loadLoop(ctx, client, base, facets, clients, limit, nil)
+	h.Mixed = loadLoop(ctx, client, base, urls, clients, limit, qs.kinds())
 	return h, nil
 }
 
@@ -1036,11 +1102,11 @@ func Print(w io.Writer, r *Report) {
 	if !r.RSSReset {
 		reset = " (VmHWM could not be reset: each figure is the process peak so far)"
 	}
-	fmt.Fprintf(&b, "peak RSS: ingest %.0f MB", r.Ingest.PeakRSSMB)
+	fmt.Fprintf(&b, "peak RSS, all / anonymous (without mapped index files): ingest %.0f / %.0f MB", r.Ingest.PeakRSSMB, r.Ingest.PeakAnonMB)
 	if r.Baseline != nil {
-		fmt.Fprintf(&b, ", baseline %.0f MB", r.Baseline.PeakRSSMB)
+		fmt.Fprintf(&b, ", baseline %.0f / %.0f MB", r.Baseline.PeakRSSMB, r.Baseline.PeakAnonMB)
 	}
-	fmt.Fprintf(&b, ", serving %.0f MB%s\n", r.ServePeakRSSMB, reset)
+	fmt.Fprintf(&b, ", serving %.0f / %.0f MB%s\n", r.ServePeakRSSMB, r.ServePeakAnonMB, reset)
 	fmt.Fprintf(&b, "index: %.1f MB = %.2fx the text (manifest %.1f MB)", float64(r.Index.Bytes)/1e6, r.Index.VsText, float64(r.Index.ManifestBytes)/1e6)
 	if r.Baseline != nil {
 		fmt.Fprintf(&b, "; baseline index %.1f MB = %.2fx", float64(r.Index.BaselineBytes)/1e6, r.Index.BaselineRatio)
