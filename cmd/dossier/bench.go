@@ -32,7 +32,8 @@ func newBenchCmd(opts *options) *cobra.Command {
      no extraction; the same collector settings) as the same-run baseline;
   4. compares the index size with the raw text;
   5. adds 100 new files and times an incremental run until a search finds them;
-  6. times, in process, --queries distinct queries of each kind: plain search,
+  6. with the collector set as dossier serve sets it, times, in process,
+     --queries distinct queries of each kind: plain search,
      search with a filter in all five facets, phrase search, every mention of a
      resolution (first page of 50, with contexts), browse (empty query), and a
      date range with a facet filter;

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/term"
 
 	"dossier/indexer"
+	"dossier/internal/gcsettings"
 	"dossier/internal/search"
 )
 
@@ -44,7 +45,7 @@ when the index is reported damaged. The old files are kept, renamed.`,
 			if rebuildIndex {
 				ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 				defer stop()
-				defer indexer.BulkGC()()
+				defer gcsettings.Ingest()()
 				bar := newProgressBar(cmd.ErrOrStderr())
 				sum, kept, err := rebuild(ctx, opts.indexDir, args, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
 				bar.finish()
@@ -86,7 +87,7 @@ when the index is reported damaged. The old files are kept, renamed.`,
 				return err
 			}
 			defer st.Close()
-			defer indexer.BulkGC()()
+			defer gcsettings.Ingest()()
 			bar := newProgressBar(cmd.ErrOrStderr())
 			in := indexer.New(st.Index, st.Manifest, indexer.Options{Workers: workers, Progress: bar.update, Limits: limits()})
 			sum, err := in.Run(ctx, sources...)

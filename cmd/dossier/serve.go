@@ -17,6 +17,7 @@ import (
 
 	"dossier/corpus"
 	"dossier/indexer"
+	"dossier/internal/gcsettings"
 	"dossier/internal/search"
 	"dossier/server"
 )
@@ -41,6 +42,7 @@ searchable while the server goes on answering.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), nil))
+			defer gcsettings.Serve()()
 			fresh := !search.Exists(filepath.Join(opts.indexDir, "bleve"))
 			st, err := openStore(opts.indexDir, true)
 			if err != nil {

@@ -40,6 +40,7 @@ import (
 	"dossier/indexer"
 	"dossier/internal/corpusgen"
 	"dossier/internal/entity"
+	"dossier/internal/gcsettings"
 	"dossier/internal/search"
 	"dossier/server"
 )
@@ -269,7 +270,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	// Both ingests, Dossier's and the baseline's, run with the collector
 	// settings `dossier index` uses.
-	restoreGC := indexer.BulkGC()
+	restoreGC := gcsettings.Ingest()
 	defer restoreGC() // on an early return; putting the settings back twice is harmless
 	rep.Ingest.ByFormat = map[string]rate{}
 	var ingestTime time.Duration
@@ -378,7 +379,8 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}
 
-	// 6. In-process latency.
+	// 6. In-process latency, with the collector set as `dossier serve` sets it.
+	defer gcsettings.Serve()()
 	debug.FreeOSMemory()
 	resetPeakRSS()
 	anon.reset()
