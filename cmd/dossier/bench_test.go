@@ -40,6 +40,14 @@ func TestBenchSmoke(t *testing.T) {
 			t.Errorf("%s: %d queries, %d errors", l.Kind, l.Queries, l.Errors)
 		}
 	}
+	if len(rep.BaselineLatency) != 3 {
+		t.Errorf("baseline latency kinds = %d, want 3", len(rep.BaselineLatency))
+	}
+	for _, l := range rep.BaselineLatency {
+		if l.Queries == 0 || l.Errors != 0 || l.MeanHits == 0 {
+			t.Errorf("baseline %s: %d queries, %d errors, %.1f hits on average", l.Kind, l.Queries, l.Errors, l.MeanHits)
+		}
+	}
 	if rep.HTTP == nil {
 		t.Fatal("no HTTP figures")
 	}

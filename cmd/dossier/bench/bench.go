@@ -86,7 +86,9 @@ type Report struct {
 	Index          indexStats    `json:"index"`
 	Fresh          freshStats    `json:"time_to_searchable"`
 	Latency        []latencyStat `json:"latency"`
-	HTTP           *httpStats    `json:"http,omitempty"`
+	// BaselineLatency times the kinds of baselineKinds on the baseline index.
+	BaselineLatency []latencyStat `json:"baseline_latency,omitempty"`
+	HTTP            *httpStats    `json:"http,omitempty"`
 	// ServePeakRSSMB is the peak resident memory while answering the in-process
 	// queries and the HTTP load, measured from a reset after ingest.
 	ServePeakRSSMB float64 `json:"serve_peak_rss_mb"`
@@ -338,7 +340,6 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.Index.BaselineBytes = rep.Baseline.IndexBytes
 		rep.Index.BaselineRatio = float64(rep.Baseline.IndexBytes) / float64(rep.Index.TextBytes)
 	}
-	os.RemoveAll(baseDir) // its size is taken; the disk is better used by what follows
 
 	// 5. Time to searchable: new files, an incremental run over the whole
 	// corpus as `dossier index` would do it, then a search that finds them.
@@ -387,8 +388,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	qs := newQuerySet(cfg.Seed, cfg.Docs, cfg.Queries)
 	for _, k := range qs.kinds() {
 		logf("in-process latency: %s (%d queries)", k.name, len(k.queries)+len(k.mentions))
-		rep.Latency = append(rep.Latency, measure(ctx, st.Index, k, cfg.KindTime))
+		rep.Latency = append(rep.Latency, measure(k, dossierRunner(ctx, st.Index, k), cfg.KindTime))
 	}
+	if rep.Baseline != nil {
+		if err := measureBaseline(ctx, rep, baseDir, qs, cfg.KindTime); err != nil {
+			return nil, fmt.Errorf("baseline queries: %w", err)
+		}
+	}
+	os.RemoveAll(baseDir) // the disk is better used by what follows
 
 	// 7. HTTP load over loopback, the real server in this process.
 	if !cfg.SkipHTTP {
@@ -626,7 +633,7 @@ func runBaseline(dir string, seed int64, n int, bodyTV bool) (*ingestStats, erro
 			bytes += int64(len(d.Data))
 			t, _ := time.Parse("2006-01-02", d.Date)
 			docs = append(docs, map[string]any{
-				"title": d.Title, "body": d.Body, "date": t, "type": d.Format, "year": d.Date[:4],
+				"title": d.Title, "body": d.Body, "date": t, "type": entity.DocType(d.Title, d.Body), "year": d.Date[:4],
 				"resolution": d.Resolutions, "organization": d.Organizations, "country": d.Countries,
 			})
 			ids = append(ids, strconv.Itoa(d.Index))
@@ -835,11 +842,9 @@ func (l *lcg) intn(n int) int {
 // measure runs each query of a kind once, in order, and takes percentiles. The
 // first few queries of the kind warm the caches and are not counted. A kind
 // slow enough to pass limit stops there, and Queries says how many ran.
-func measure(ctx context.Context, ix *search.Index, k queryKind, limit time.Duration) latencyStat {
-	var times []time.Duration
-	var total float64
-	errs := 0
-	run := func(i int) (uint64, error) {
+// dossierRunner answers query i of kind k with Dossier's index.
+func dossierRunner(ctx context.Context, ix *search.Index, k queryKind) func(i int) (uint64, error) {
+	return func(i int) (uint64, error) {
 		if k.mentions != nil {
 			res, err := ix.Mentions(ctx, k.mentions[i])
 			if err != nil {
@@ -853,6 +858,14 @@ func measure(ctx context.Context, ix *search.Index, k queryKind, limit time.Dura
 		}
 		return res.Total, nil
 	}
+}
+
+// measure times run over every query of kind k, one after the other, until
+// limit has passed.
+func measure(k queryKind, run func(i int) (uint64, error), limit time.Duration) latencyStat {
+	var times []time.Duration
+	var total float64
+	errs := 0
 	n := len(k.queries) + len(k.mentions)
 	for i := range min(10, n) {
 		run(i)
@@ -1137,6 +1150,20 @@ func Print(w io.Writer, r *Report) {
 		fmt.Fprintf(tw, "HTTP, %d clients, search_5_facets alone\t%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%.2f\t\t\n", h.Clients, f.Requests, f.Distinct, f.Errors, f.P50MS, f.P90MS, f.P99MS, f.MaxMS)
 	}
 	tw.Flush()
+	if len(r.BaselineLatency) > 0 {
+		fmt.Fprintln(&b)
+		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "same queries, bare Bleve baseline\tp50 ms\tp99 ms\tDossier p50 ms\tp99 ms\tDossier / baseline, p50\tp99\t")
+		for _, bl := range r.BaselineLatency {
+			i := slices.IndexFunc(r.Latency, func(l latencyStat) bool { return l.Kind == bl.Kind })
+			if i < 0 {
+				continue
+			}
+			d := r.Latency[i]
+			fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.2f\t%.2f\t%.2fx\t%.2fx\t\n", bl.Kind, bl.P50MS, bl.P99MS, d.P50MS, d.P99MS, d.P50MS/bl.P50MS, d.P99MS/bl.P99MS)
+		}
+		tw.Flush()
+	}
 	if h := r.HTTP; h != nil {
 		fmt.Fprintf(&b, "\nHTTP throughput: mixed %s; search_5_facets alone %s\n", throughput(h.Mixed), throughput(h.Facets))
 	}
