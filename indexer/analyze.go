@@ -41,11 +41,6 @@ func Parsers() map[string]parse.Parser {
 	}
 }
 
-// sandboxed lists the formats whose parser runs in a child process when a
-// sandbox is configured: the PDF library can overflow its stack or exhaust
-// memory on hostile files, which no recover can catch.
-var sandboxed = map[string]bool{"pdf": true}
-
 // Limits bound the parse of one file.
 type Limits struct {
 	// Timeout is the longest one file may take; zero means parse.DefaultTimeout.
@@ -100,9 +95,9 @@ func Analyze(ctx context.Context, path string, data []byte, limits Limits) (*sea
 	var err error
 	switch {
 	case format == "pdf":
+		// The PDF library can overflow its stack or exhaust memory on
+		// hostile files, which no recover catches: parsePDF uses the sandbox.
 		doc, err = parsePDF(ctx, data, limits)
-	case limits.Sandbox != "" && sandboxed[format]:
-		doc, err = sandbox.Parser{Exe: limits.Sandbox, Name: format, Timeout: limits.Timeout}.Parse(ctx, data)
 	default:
 		doc, err = parse.Safe(ctx, Parsers()[format], data, limits.Timeout)
 	}
