@@ -134,6 +134,9 @@ func Open(dir string, opts Options) (*Index, error) {
 // refers to, which Bleve ignores and later removes.
 func verifySegments(dir string) error {
 	names, err := referencedSegments(filepath.Join(dir, "store", "root.bolt"))
+	if errors.Is(err, os.ErrPermission) {
+		return fmt.Errorf("open index %s: %w", dir, err)
+	}
 	if err != nil {
 		return fmt.Errorf("open index %s: %w: root file: %v", dir, ErrCorrupt, err)
 	}
