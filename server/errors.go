@@ -46,8 +46,9 @@ func classify(err error) (status int, msg string, internal bool) {
 		}
 		return http.StatusInsufficientStorage, msg, true
 	case errors.Is(err, search.ErrCorrupt):
-		// Searching may still work; the message says what to do about the rest.
-		return http.StatusServiceUnavailable, err.Error(), true
+		// Searching may still work; the log says what is wrong, with paths
+		// a client need not see.
+		return http.StatusServiceUnavailable, "this answer needs a part of the index that is damaged or out of date; the server's log says what to do", true
 	case errors.Is(err, lists.ErrLocked):
 		return http.StatusServiceUnavailable, err.Error(), true
 	case errors.As(err, &he):
