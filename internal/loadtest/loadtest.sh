@@ -11,6 +11,8 @@
 # the whole script by timeouts, and the server is stopped on exit, however the
 # script ends.
 set -euo pipefail
+# The toolchain the README names, unless the caller chose one.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
 
 docs=50000
 new_docs=3000

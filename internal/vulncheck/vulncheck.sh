@@ -10,6 +10,8 @@
 # (GOTOOLCHAIN). Exits as govulncheck does: 0 when nothing is found, 3 when a
 # vulnerability reaches the code.
 set -euo pipefail
+# The toolchain the README names, unless the caller chose one.
+export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
 
 vulndb=golang.org/x/vulndb@${1:-v0.0.0-20261105234957-e22db6528018}
 govulncheck=golang.org/x/vuln/cmd/govulncheck@v1.9.0
