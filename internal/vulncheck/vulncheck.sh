@@ -7,8 +7,8 @@
 #   internal/vulncheck/vulncheck.sh [VULNDB_VERSION]
 #
 # Run from anywhere inside the repository, with the toolchain the README names
-# (GOTOOLCHAIN). Exits as govulncheck does: 0 when nothing is found, 3 when a
-# vulnerability reaches the code.
+# (GOTOOLCHAIN). Exits 0 when nothing is found and non-zero when a
+# vulnerability reaches the code (govulncheck's 3, which go run reports as 1).
 set -euo pipefail
 # The toolchain the README names, unless the caller chose one.
 export GOTOOLCHAIN="${GOTOOLCHAIN:-go1.27.3}"
