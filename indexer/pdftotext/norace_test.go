@@ -1,0 +1,5 @@
+//go:build !race
+
+package pdftotext_test
+
+const raceEnabled = false
