@@ -116,22 +116,14 @@ func (ix *Index) browseAll(ctx context.Context, req Request, start time.Time) (*
 	out := &Result{Total: total, Hits: []Hit{}, Facets: maps.Clone(facets)} // callers may change their map
 	from := min((req.Page-1)*req.Size, len(order))
 	page := order[from:min(from+req.Size, len(order))]
-	if len(page) > 0 {
-		sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(page), len(page), 0, false)
-		sr.Fields = hitFields
-		res, err := ix.bleve().SearchInContext(ctx, sr)
-		if err != nil {
-			return nil, searchError(err)
-		}
-		byID := make(map[string]*bsearch.DocumentMatch, len(res.Hits))
-		for _, h := range res.Hits {
-			byID[h.ID] = h
-		}
-		for _, id := range page {
-			// A document deleted since the order was taken is in neither.
-			if h, ok := byID[id]; ok {
-				out.Hits = append(out.Hits, hitOf(h))
-			}
+	byID, err := ix.storedByID(ctx, page, hitFields)
+	if err != nil {
+		return nil, searchError(err)
+	}
+	for _, id := range page {
+		// A document deleted since the order was taken is in neither.
+		if h, ok := byID[id]; ok {
+			out.Hits = append(out.Hits, hitOf(h))
 		}
 	}
 	out.TookMS = time.Since(start).Milliseconds()

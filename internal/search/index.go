@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bolt "go.etcd.io/bbolt"
 	bolterrors "go.etcd.io/bbolt/errors"
@@ -358,6 +360,24 @@ func indexFields(d Document) (map[string]interface{}, error) {
 		f[field] = v
 	}
 	return f, nil
+}
+
+// storedByID reads the stored fields named of the documents with these ids,
+// keyed by id; ids not in the index are not in the answer.
+func (ix *Index) storedByID(ctx context.Context, ids []string, fields []string) (map[string]*bsearch.DocumentMatch, error) {
+	out := make(map[string]*bsearch.DocumentMatch, len(ids))
+	for chunk := range slices.Chunk(ids, 1000) {
+		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(chunk), len(chunk), 0, false)
+		req.Fields = fields
+		res, err := ix.bleve().SearchInContext(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range res.Hits {
+			out[h.ID] = h
+		}
+	}
+	return out, nil
 }
 
 // Document returns the stored document with the given id, or ErrNotFound.

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"dossier/internal/entity"
 )
 
@@ -94,15 +92,13 @@ func (ix *Index) documentsByID(ctx context.Context, docs []docSpans) (map[string
 	for i, d := range docs {
 		ids[i] = d.id
 	}
-	sr := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(ids), len(ids), 0, false)
-	sr.Fields = []string{fieldTitle, fieldDateText, fieldBody}
-	res, err := ix.bleve().SearchInContext(ctx, sr)
+	hits, err := ix.storedByID(ctx, ids, []string{fieldTitle, fieldDateText, fieldBody})
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[string]*Document, len(res.Hits))
-	for _, h := range res.Hits {
-		out[h.ID] = &Document{ID: h.ID, Title: str(h.Fields[fieldTitle]), Date: str(h.Fields[fieldDateText]), Body: str(h.Fields[fieldBody])}
+	out := make(map[string]*Document, len(hits))
+	for id, h := range hits {
+		out[id] = &Document{ID: id, Title: str(h.Fields[fieldTitle]), Date: str(h.Fields[fieldDateText]), Body: str(h.Fields[fieldBody])}
 	}
 	return out, nil
 }

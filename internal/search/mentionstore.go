@@ -504,37 +504,36 @@ func spanCount(v []byte) int {
 // indexedContributions reads what the documents with these ids that are in the
 // index contribute to the mentions table, from their stored date and entities.
 func (ix *Index) indexedContributions(ctx context.Context, ids []string) (map[string]contribution, error) {
-	out := map[string]contribution{}
-	for chunk := range slices.Chunk(ids, 1000) {
-		req := bleve.NewSearchRequestOptions(bleve.NewDocIDQuery(chunk), len(chunk), 0, false)
-		req.Fields = []string{fieldDateText, fieldEntities}
-		res, err := ix.bleve().SearchInContext(ctx, req)
-		if err != nil {
-			return nil, err
-		}
-		if err := addContributions(out, res.Hits); err != nil {
+	hits, err := ix.storedByID(ctx, ids, contributionFields)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]contribution, len(hits))
+	for id, h := range hits {
+		if out[id], err = storedContribution(h); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// addContributions reads hits' stored date and entities into contributions.
-func addContributions(into map[string]contribution, hits bsearch.DocumentMatchCollection) error {
-	for _, h := range hits {
-		var mentions []entity.Mention
-		if s := str(h.Fields[fieldEntities]); s != "" {
-			if err := json.Unmarshal([]byte(s), &mentions); err != nil {
-				return fmt.Errorf("document %s: stored entities: %w", h.ID, err)
-			}
+// contributionFields are the stored fields storedContribution reads.
+var contributionFields = []string{fieldDateText, fieldEntities}
+
+// storedContribution reads what a document in the index contributes from its
+// stored date and entities.
+func storedContribution(h *bsearch.DocumentMatch) (contribution, error) {
+	var mentions []entity.Mention
+	if s := str(h.Fields[fieldEntities]); s != "" {
+		if err := json.Unmarshal([]byte(s), &mentions); err != nil {
+			return contribution{}, fmt.Errorf("document %s: stored entities: %w", h.ID, err)
 		}
-		c, err := contributionOf(str(h.Fields[fieldDateText]), mentions)
-		if err != nil {
-			return fmt.Errorf("document %s: %w", h.ID, err)
-		}
-		into[h.ID] = c
 	}
-	return nil
+	c, err := contributionOf(str(h.Fields[fieldDateText]), mentions)
+	if err != nil {
+		return c, fmt.Errorf("document %s: %w", h.ID, err)
+	}
+	return c, nil
 }
 
 // rebuildMentionTable fills the table afresh from the documents in the index
@@ -554,7 +553,7 @@ func (ix *Index) rebuildMentionTable(ctx context.Context, seq uint64) error {
 		var after []string
 		for {
 			req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), page, 0, false)
-			req.Fields = []string{fieldDateText, fieldEntities}
+			req.Fields = contributionFields
 			req.SortByCustom(bsearch.SortOrder{&bsearch.SortDocID{}})
 			if after != nil {
 				req.SetSearchAfter(after)
@@ -563,12 +562,12 @@ func (ix *Index) rebuildMentionTable(ctx context.Context, seq uint64) error {
 			if err != nil {
 				return err
 			}
-			docs := map[string]contribution{}
-			if err := addContributions(docs, res.Hits); err != nil {
-				return err
-			}
-			for _, id := range slices.Sorted(maps.Keys(docs)) {
-				if err := w.add(id, docs[id]); err != nil {
+			for _, h := range res.Hits { // in id order
+				c, err := storedContribution(h)
+				if err != nil {
+					return err
+				}
+				if err := w.add(h.ID, c); err != nil {
 					return err
 				}
 			}
