@@ -92,20 +92,20 @@ func (p *Pool) Parse(ctx context.Context, name string, data []byte, timeout time
 	switch {
 	case timedOut:
 		c.discard()
-		return nil, fmt.Errorf("%w after %s (the %s parser was stopped)", parse.ErrTimeout, timeout, name)
+		return nil, errTimedOut(name, timeout)
 	case gone:
 		c.discard()
 		return nil, ctx.Err()
 	case over:
 		c.discard()
-		return nil, fmt.Errorf("the %s parser's output is over %d MiB", name, maxOut>>20)
+		return nil, errOutputOver(name, maxOut)
 	case err != nil:
 		// The child died mid-file: say how, with the runtime's own words.
 		how := err.Error()
 		if werr := c.discard(); werr != nil {
 			how = werr.Error()
 		}
-		return nil, fmt.Errorf("the %s parser crashed (%s)%s", name, how, lastWords(c.stderr.String()))
+		return nil, errCrashed(name, how, c.stderr.String())
 	}
 	var r reply
 	if err := json.Unmarshal(answer, &r); err != nil || (r.Doc == nil && r.Error == "") {
@@ -113,10 +113,7 @@ func (p *Pool) Parse(ctx context.Context, name string, data []byte, timeout time
 		return nil, fmt.Errorf("the %s parser answered something unreadable", name)
 	}
 	p.put(c)
-	if r.Error != "" {
-		return nil, errors.New(r.Error)
-	}
-	return r.Doc, nil
+	return r.result()
 }
 
 // exchange sends one file and reads the answer, refusing one over maxOut bytes.

@@ -91,10 +91,10 @@ func (p Parser) Parse(ctx context.Context, data []byte) (*parse.Document, error)
 	err := cmd.Run()
 
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return nil, fmt.Errorf("%w after %s (the %s parser was stopped)", parse.ErrTimeout, timeout, p.Name)
+		return nil, errTimedOut(p.Name, timeout)
 	}
 	if stdout.over {
-		return nil, fmt.Errorf("the %s parser's output is over %d MiB", p.Name, maxOut>>20)
+		return nil, errOutputOver(p.Name, maxOut)
 	}
 	var r reply
 	if jerr := json.Unmarshal(stdout.buf.Bytes(), &r); jerr != nil || (r.Doc == nil && r.Error == "") {
@@ -103,12 +103,33 @@ func (p Parser) Parse(ctx context.Context, data []byte) (*parse.Document, error)
 		if err != nil {
 			how = err.Error()
 		}
-		return nil, fmt.Errorf("the %s parser crashed (%s)%s", p.Name, how, lastWords(stderr.buf.String()))
+		return nil, errCrashed(p.Name, how, stderr.buf.String())
 	}
+	return r.result()
+}
+
+// result is the child's answer as Parse returns it.
+func (r reply) result() (*parse.Document, error) {
 	if r.Error != "" {
 		return nil, errors.New(r.Error)
 	}
 	return r.Doc, nil
+}
+
+// The ways a child fails a file, worded once for Parser and Pool.
+
+func errTimedOut(name string, timeout time.Duration) error {
+	return fmt.Errorf("%w after %s (the %s parser was stopped)", parse.ErrTimeout, timeout, name)
+}
+
+func errOutputOver(name string, max int64) error {
+	return fmt.Errorf("the %s parser's output is over %d MiB", name, max>>20)
+}
+
+// errCrashed says how the child died, with the runtime's own words from its
+// stderr where it left some.
+func errCrashed(name, how, stderr string) error {
+	return fmt.Errorf("the %s parser crashed (%s)%s", name, how, lastWords(stderr))
 }
 
 // Main turns this process into a sandbox child when DOSSIER_SANDBOX asks for
